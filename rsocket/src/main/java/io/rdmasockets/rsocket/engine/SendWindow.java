@@ -1,0 +1,196 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.rsocket.protocol.SgeDescriptor;
+import io.rdmasockets.rsocket.protocol.SgeFlyweight;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * The send side of a stream rsocket (wire-protocol doc sections 2.3 to 2.5): credits as 16-bit sequence
+ * limits, send-queue entries, send-ring bytes, and the cursor over the target SGL that the peer fills
+ * with its receive-buffer halves.
+ *
+ * <p>The target SGL lives in registered memory that the peer RDMA-writes while this side reads it; it
+ * is kept in this side's own byte order (little-endian: the connection data does not set
+ * {@code RS_CONN_FLAG_NET}). A message never crosses a target SGE, and an SGE is left only when it is
+ * completely consumed, so data lands contiguously in the peer's ring.
+ *
+ * <p><b>Note:</b> not thread safe; the engine serialises access.
+ */
+final class SendWindow
+{
+    /** {@code RS_SNDLOWAT}: the least free send-ring space to start a message. */
+    static final int SNDLOWAT = 2048;
+    /** {@code RS_OLAP_START_SIZE}: the first chunk of a large send. */
+    static final int OLAP_START_SIZE = 2048;
+    /** {@code RS_MAX_TRANSFER}: the largest data message C sends. */
+    static final int MAX_TRANSFER = 65536;
+
+    private final SgeFlyweight[] targetSgl = new SgeFlyweight[SgeDescriptor.SGL_SIZE];
+    private final int sbufSize;
+    private int targetSge;
+    private int sseqNo;
+    private int sseqComp;
+    private int sqeAvail;
+    private int sbufBytesAvail;
+    private int sbufHead;
+
+    /**
+     * @param targetSgl memory for {@link SgeDescriptor#SGL_SIZE} entries, registered for remote write.
+     * @param sbufSize  the send ring's size in bytes.
+     * @param sqeAvail  send-queue entries for data ({@code sq_size} minus the control reserve).
+     */
+    SendWindow(final MemorySegment targetSgl, final int sbufSize, final int sqeAvail)
+    {
+        for (int i = 0; i < this.targetSgl.length; i++)
+        {
+            this.targetSgl[i] = new SgeFlyweight().wrap(targetSgl, (long)i * SgeDescriptor.LENGTH,
+                ByteOrder.LITTLE_ENDIAN);
+        }
+        this.sbufSize = sbufSize;
+        this.sbufBytesAvail = sbufSize;
+        this.sqeAvail = sqeAvail;
+    }
+
+    /**
+     * Applies the peer's connection data ({@code rs_save_conn_data}): its first receive-buffer half
+     * becomes target SGE 0, its credits the first limit.
+     *
+     * @param address the peer's {@code data_buf.addr}.
+     * @param rkey    its rkey.
+     * @param length  its length.
+     * @param credits the peer's {@code credits}.
+     */
+    void onConnected(final long address, final int rkey, final long length, final int credits)
+    {
+        targetSgl[0].set(address, rkey, length);
+        targetSgl[1].set(0, 0, 0);
+        targetSge = 0;
+        sseqComp = credits & 0xFFFF;
+    }
+
+    /**
+     * The peer granted credits (an {@code RS_OP_SGL} immediate).
+     *
+     * @param data the immediate's data field; its low 16 bits are the new limit.
+     */
+    void onCredits(final int data)
+    {
+        sseqComp = data & 0xFFFF;
+    }
+
+    /** @return true when a data message may start now ({@code rs_can_send}). */
+    boolean canSend()
+    {
+        return sqeAvail > 0 && sbufBytesAvail >= SNDLOWAT && sseqNo != sseqComp &&
+            targetSgl[targetSge].length() != 0;
+    }
+
+    /**
+     * The size of the next message ({@code rsend}): the chunk size, capped by what is left, by free send
+     * ring bytes and by the current target SGE, so no message crosses an SGE.
+     *
+     * @param chunk the current chunk size (2 KiB doubling to 64 KiB).
+     * @param left  bytes the caller still wants to send.
+     * @return bytes for the next message.
+     */
+    int transferSize(final int chunk, final long left)
+    {
+        long size = Math.min(chunk, left);
+        size = Math.min(size, sbufBytesAvail);
+        size = Math.min(size, targetSgl[targetSge].length());
+        return (int)size;
+    }
+
+    /** @return the peer address the next message goes to (the current target SGE's address). */
+    long targetAddress()
+    {
+        return targetSgl[targetSge].address();
+    }
+
+    /** @return the rkey of the current target SGE. */
+    int targetKey()
+    {
+        return targetSgl[targetSge].key();
+    }
+
+    /**
+     * Accounts for a data message about to be posted ({@code rs_write_data}): one credit, one send-queue
+     * entry, {@code length} ring bytes, and the target SGE advanced.
+     *
+     * @param length the message's bytes.
+     */
+    void onDataPosted(final int length)
+    {
+        sseqNo = (sseqNo + 1) & 0xFFFF;
+        sqeAvail--;
+        sbufBytesAvail -= length;
+        final SgeFlyweight sge = targetSgl[targetSge];
+        final long remaining = sge.length() - length;
+        sge.set(sge.address() + length, sge.key(), remaining);
+        if (0 == remaining)
+        {
+            targetSge = targetSge + 1 == targetSgl.length ? 0 : targetSge + 1;
+        }
+    }
+
+    /**
+     * Reserves {@code length} bytes of the send ring for a copy and returns where they start; a copy that
+     * would run past the end wraps (the caller posts two SGEs then).
+     *
+     * @param length bytes to copy.
+     * @return the ring offset of the first byte.
+     */
+    int reserveRing(final int length)
+    {
+        final int start = sbufHead;
+        sbufHead += length;
+        if (sbufHead >= sbufSize)
+        {
+            sbufHead -= sbufSize;
+        }
+        return start;
+    }
+
+    /**
+     * A data (or riowrite) send completed: its queue entry and ring bytes are free again.
+     *
+     * @param length the message's bytes.
+     */
+    void onSendCompleted(final int length)
+    {
+        sqeAvail++;
+        sbufBytesAvail += length;
+    }
+
+    /** @return free send-ring bytes. */
+    int ringBytesAvailable()
+    {
+        return sbufBytesAvail;
+    }
+
+    /** @return the send ring's size. */
+    int ringSize()
+    {
+        return sbufSize;
+    }
+
+    /** @return data messages sent, modulo 2^16. */
+    int sequenceNumber()
+    {
+        return sseqNo;
+    }
+
+    /** @return the current credit limit. */
+    int sequenceLimit()
+    {
+        return sseqComp;
+    }
+
+    /** @return the index of the current target SGE. */
+    int targetSgeIndex()
+    {
+        return targetSge;
+    }
+}

@@ -1,0 +1,141 @@
+package io.rdmasockets.testsuite.verbs;
+
+import io.rdmasockets.testsuite.AbstractVerbsTest;
+import io.rdmasockets.testsuite.JavaProcess;
+import io.rdmasockets.testsuite.Listener;
+import io.rdmasockets.testsuite.PairSpec;
+import io.rdmasockets.testsuite.RcEndpoint;
+import io.rdmasockets.testsuite.Tests;
+import io.rdmasockets.testsuite.Wc;
+import io.rdmasockets.testsuite.peer.RemotePeer;
+import io.rdmasockets.verbs.Access;
+import io.rdmasockets.verbs.MemoryRegion;
+import io.rdmasockets.verbs.QpState;
+import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WrOpcode;
+import io.rdmasockets.verbs.cm.CmEvent;
+import io.rdmasockets.verbs.cm.CmEventType;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.rdmasockets.testsuite.Tests.DEFAULT_TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A peer JVM killed with SIGKILL: the survivor must see its outstanding work fail, its queue pair in
+ * ERR and DISCONNECTED, within 2 s, without hanging. The peer is {@link RemotePeer}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class PeerFailureConformance extends AbstractVerbsTest
+{
+    /** How soon the survivor must know. */
+    static final Duration DETECTION = Duration.ofSeconds(2);
+    static final int RECEIVES = 64;
+
+    private JavaProcess startPeer(final Listener listener) throws Exception
+    {
+        return closeAfter(JavaProcess.start("RemotePeer", JavaProcess.javaCommand(RemotePeer.class,
+            provider().name(), listener.address.getAddress().getHostAddress(),
+            Integer.toString(listener.address.getPort()))));
+    }
+
+    private RcEndpoint acceptPeer(final Listener listener, final JavaProcess peer) throws Exception
+    {
+        // Peer JVM start-up can be slow on a loaded CI machine: wait for the request generously.
+        final CmEvent request = listener.events.poll(e -> CmEventType.CONNECT_REQUEST == e.type(),
+            Duration.ofSeconds(30));
+        assertNotNull(request, () -> "the peer never connected: " + peer);
+        final PairSpec spec = PairSpec.defaults().queueDepth(64, RECEIVES);
+        final RcEndpoint server = closeAfter(RcEndpoint.forRequest(listener, request, spec));
+        server.id.accept(spec.acceptParameters());
+        listener.events.await(CmEventType.ESTABLISHED, server.id, DEFAULT_TIMEOUT);
+        peer.awaitLine("CONNECTED", DEFAULT_TIMEOUT);
+        return server;
+    }
+
+    @Test
+    public void shouldFailOutstandingWorkAndDisconnectWithinTwoSecondsWhenPeerDiesMidTransfer() throws Exception
+    {
+        final Listener listener = closeAfter(Listener.open(provider(), testAddress(), 0, 4));
+        final JavaProcess peer = startPeer(listener);
+        final RcEndpoint server = acceptPeer(listener, peer);
+        final MemoryRegion dst = server.register((long)RECEIVES * RemotePeer.MESSAGE_LENGTH, Access.LOCAL_WRITE);
+        for (int i = 0; i < RECEIVES; i++)
+        {
+            server.postReceive(i, dst, (long)i * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
+        }
+        // Stream until well under way.
+        int received = 0;
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (received < 500)
+        {
+            for (final Wc wc : Tests.pollUpTo(server.recvCq, server.wc, 64, Duration.ZERO))
+            {
+                assertEquals(WcStatus.SUCCESS, wc.status(), wc::toString);
+                received++;
+                server.postReceive(wc.wrId(), dst, wc.wrId() * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
+            }
+            assertTrue(System.nanoTime() < deadlineNs, "only " + received + " messages streamed: " + peer);
+            Tests.idle();
+        }
+        // The peer never posts receives: these sends are outstanding when it dies.
+        final MemoryRegion src = server.register(64, Access.LOCAL_WRITE);
+        for (int i = 0; i < 4; i++)
+        {
+            server.post(1000 + i, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);
+        }
+
+        final long killedNs = System.nanoTime();
+        peer.process().destroyForcibly();
+
+        final CmEvent disconnected = listener.events.poll(e -> e.id() == server.id, DETECTION.plusMillis(500));
+        final long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+        assertNotNull(disconnected, "no CM event within " + DETECTION + " of the peer's death");
+        assertEquals(CmEventType.DISCONNECTED, disconnected.type(), disconnected::toString);
+        assertTrue(detectedMs <= DETECTION.toMillis(), "DISCONNECTED after " + detectedMs + " ms");
+
+        final List<Wc> sends = Tests.pollUpTo(server.sendCq, server.wc, 4, DETECTION);
+        assertEquals(4, sends.size(), () -> "outstanding sends must complete within " + DETECTION + ": " + sends);
+        for (int i = 0; i < sends.size(); i++)
+        {
+            assertEquals(1000 + i, sends.get(i).wrId(), sends::toString);
+            assertNotEquals(WcStatus.SUCCESS, sends.get(i).status(), () -> "nobody received it: " + sends);
+        }
+        assertTrue(System.nanoTime() - killedNs <= DETECTION.toNanos() + TimeUnit.MILLISECONDS.toNanos(500),
+            "error completions took too long");
+        server.awaitState(QpState.ERR);
+        // Every receive still posted is flushed (some may have completed with data before the death).
+        final List<Wc> receives = new ArrayList<>(
+            Tests.pollUpTo(server.recvCq, server.wc, RECEIVES, DETECTION));
+        assertEquals(RECEIVES, receives.size(), "every posted receive completes");
+        assertEquals(WcStatus.WR_FLUSH_ERR, receives.getLast().status(), receives::toString);
+    }
+
+    @Test
+    public void shouldDisconnectWithinTwoSecondsWhenIdlePeerDies() throws Exception
+    {
+        final Listener listener = closeAfter(Listener.open(provider(), testAddress(), 0, 4));
+        final JavaProcess peer = startPeer(listener);
+        final RcEndpoint server = acceptPeer(listener, peer);
+        // Let it stream into RNR waits (no receives posted), then kill it.
+        peer.awaitLine("CONNECTED", DEFAULT_TIMEOUT);
+        final long killedNs = System.nanoTime();
+        peer.process().destroyForcibly();
+        final CmEvent disconnected = listener.events.poll(e -> e.id() == server.id, DETECTION.plusMillis(500));
+        final long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+        assertNotNull(disconnected, "no CM event within " + DETECTION + " of the peer's death");
+        assertEquals(CmEventType.DISCONNECTED, disconnected.type(), disconnected::toString);
+        assertTrue(detectedMs <= DETECTION.toMillis(), "DISCONNECTED after " + detectedMs + " ms");
+        server.awaitState(QpState.ERR);
+    }
+}

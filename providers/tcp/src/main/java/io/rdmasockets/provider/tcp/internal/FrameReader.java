@@ -1,0 +1,453 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import io.rdmasockets.verbs.Access;
+import io.rdmasockets.verbs.QpState;
+import io.rdmasockets.verbs.WcOpcode;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WrOpcode;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
+
+/**
+ * The inbound half of a connection (reactor thread only): reads into a preallocated direct buffer,
+ * parses frame headers and streams bodies straight into registered memory, so a body of any size is
+ * placed without allocation. Every one-sided access is checked here, at the target: rkey, bounds,
+ * access flags and protection domain; zero-length writes are not checked (as on real HCAs).
+ */
+final class FrameReader
+{
+    /** Keep reading. */
+    static final int CONTINUE = 0;
+    /** A receive-consuming frame found no receive (RNR): stop reading until one is posted. */
+    static final int STALLED = 1;
+    /** The connection is gone. */
+    static final int CLOSED = 2;
+
+    private static final int SUCCESS = WcStatus.SUCCESS.code();
+
+    private final TcpConnection connection;
+    private final SocketChannel channel;
+    private final ByteBuffer buffer;
+    private final MemorySegment segment;
+    private final int capacity;
+    private final KeyTable rkeys;
+    private int readPos;
+    private int writePos;
+
+    private boolean inBody;
+    private int type;
+    private int psn;
+    private int immediate;
+    private boolean solicited;
+    private long bodyLength;
+    private long remaining;
+    private boolean discard;
+    private boolean placementFailed;
+
+    private TcpMemoryRegion[] regions;
+    private long[] offsets;
+    private int[] lengths;
+    private int base;
+    private int count;
+    private int sge;
+    private long sgeDone;
+    private final TcpMemoryRegion[] oneRegion = new TcpMemoryRegion[1];
+    private final long[] oneOffset = new long[1];
+    private final int[] oneLength = new int[1];
+
+    FrameReader(final TcpConnection connection, final SocketChannel channel, final int capacity, final KeyTable rkeys)
+    {
+        this.connection = connection;
+        this.channel = channel;
+        this.capacity = capacity;
+        this.rkeys = rkeys;
+        this.buffer = ByteBuffer.allocateDirect(capacity);
+        this.segment = MemorySegment.ofBuffer(buffer);
+    }
+
+    /**
+     * Reads what the socket has and processes it.
+     *
+     * @return {@link #CONTINUE}, {@link #STALLED} or {@link #CLOSED}.
+     * @throws IOException on a socket error or end of stream.
+     */
+    int onReadable() throws IOException
+    {
+        for (int round = 0; round < 4; round++)
+        {
+            if (writePos == capacity)
+            {
+                return parse();
+            }
+            buffer.limit(capacity).position(writePos);
+            final int n = channel.read(buffer);
+            if (n < 0)
+            {
+                throw new IOException("end of stream");
+            }
+            if (0 == n)
+            {
+                return CONTINUE;
+            }
+            writePos += n;
+            final int result = parse();
+            if (CONTINUE != result || writePos < capacity - HEADER_LENGTH - MAX_CM_BODY_LENGTH)
+            {
+                return result;
+            }
+        }
+        return CONTINUE;
+    }
+
+    /** @return as {@link #onReadable()}, for bytes already buffered (after an RNR stall). */
+    int parse()
+    {
+        while (true)
+        {
+            final int available = writePos - readPos;
+            if (inBody)
+            {
+                if (0 == available)
+                {
+                    break;
+                }
+                final int n = (int)Math.min(available, remaining);
+                if (!discard)
+                {
+                    place(n);
+                }
+                readPos += n;
+                remaining -= n;
+                if (0 == remaining)
+                {
+                    inBody = false;
+                    finishFrame();
+                }
+                continue;
+            }
+            if (available < HEADER_LENGTH)
+            {
+                break;
+            }
+            final int t = TcpFrameDescriptor.type(segment, readPos);
+            final long length = TcpFrameDescriptor.length(segment, readPos);
+            if (!isKnown(t) || !isValidLength(t, length))
+            {
+                connection.onProtocolError("frame type " + t + " length " + length);
+                return CLOSED;
+            }
+            if (isCm(t))
+            {
+                if (available < HEADER_LENGTH + length)
+                {
+                    break;
+                }
+                final int status = TcpFrameDescriptor.status(segment, readPos);
+                final long body = readPos + HEADER_LENGTH;
+                readPos += HEADER_LENGTH + (int)length;
+                if (!connection.onCmFrame(t, status, segment, body, (int)length))
+                {
+                    return CLOSED;
+                }
+                continue;
+            }
+            final TcpQueuePair qp = connection.dataQueuePair();
+            if (null == qp)
+            {
+                connection.onProtocolError("data frame before the connection is established");
+                return CLOSED;
+            }
+            if (!startFrame(qp, t, length))
+            {
+                return connection.isOpen() ? STALLED : CLOSED;
+            }
+            readPos += HEADER_LENGTH;
+            remaining = bodyLength(t, length);
+            if (remaining > 0)
+            {
+                inBody = true;
+            }
+            else
+            {
+                finishFrame();
+            }
+        }
+        if (readPos == writePos)
+        {
+            readPos = 0;
+            writePos = 0;
+        }
+        else if (capacity - writePos < HEADER_LENGTH + MAX_CM_BODY_LENGTH)
+        {
+            MemorySegment.copy(segment, readPos, segment, 0, writePos - readPos);
+            writePos -= readPos;
+            readPos = 0;
+        }
+        return connection.isOpen() ? CONTINUE : CLOSED;
+    }
+
+    /** @return false when the frame must wait for a receive (header left unconsumed). */
+    private boolean startFrame(final TcpQueuePair qp, final int t, final long length)
+    {
+        final int o = readPos;
+        psn = TcpFrameDescriptor.psn(segment, o);
+        immediate = TcpFrameDescriptor.immediate(segment, o);
+        solicited = 0 != (flags(segment, o) & FLAG_SOLICITED);
+        type = t;
+        bodyLength = length;
+        discard = true;
+        placementFailed = false;
+        qp.onAck(ackPsn(segment, o));
+        final FrameWriter writer = connection.writer();
+        switch (t)
+        {
+            case TYPE_ACK ->
+            {
+            }
+            case TYPE_NAK -> qp.onNak(psn, TcpFrameDescriptor.status(segment, o));
+            case TYPE_READ_RESP -> startReadResponse(qp, length);
+            default ->
+            {
+                if (QpState.RTS != qp.state())
+                {
+                    // A responder in ERR answers instead of ignoring, so the requester fails fast.
+                    writer.nak(psn, WcStatus.RETRY_EXC_ERR.code());
+                    return true;
+                }
+                if (TYPE_SEND == t || TYPE_SEND_IMM == t || TYPE_WRITE_IMM == t)
+                {
+                    final int slot = qp.reserveReceive();
+                    if (TcpQueuePair.NO_RECEIVE == slot)
+                    {
+                        return false;
+                    }
+                    if (TcpQueuePair.NOT_RECEIVING == slot)
+                    {
+                        writer.nak(psn, WcStatus.RETRY_EXC_ERR.code());
+                        return true;
+                    }
+                    if (TYPE_WRITE_IMM != t)
+                    {
+                        startSend(qp, slot, length);
+                        return true;
+                    }
+                }
+                if (TYPE_READ_REQ == t)
+                {
+                    startReadRequest(qp, o, length);
+                }
+                else
+                {
+                    startWrite(qp, o, length);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void startWrite(final TcpQueuePair qp, final int o, final long length)
+    {
+        if (0 == length)
+        {
+            return;
+        }
+        final TcpMemoryRegion region = rkeys.lookup(rkey(segment, o));
+        final long offset = null == region ? -1 : region.offsetOf(remoteAddress(segment, o), length);
+        if (null == region || offset < 0 || !region.permits(qp.pd(), Access.REMOTE_WRITE))
+        {
+            remoteAccessError(qp);
+            return;
+        }
+        oneRegion[0] = region;
+        oneOffset[0] = offset;
+        oneLength[0] = (int)length;
+        placeInto(oneRegion, oneOffset, oneLength, 0, 1);
+    }
+
+    private void startReadRequest(final TcpQueuePair qp, final int o, final long length)
+    {
+        TcpMemoryRegion region = null;
+        long offset = 0;
+        if (length > 0)
+        {
+            region = rkeys.lookup(rkey(segment, o));
+            offset = null == region ? -1 : region.offsetOf(remoteAddress(segment, o), length);
+            if (null == region || offset < 0 || !region.permits(qp.pd(), Access.REMOTE_READ))
+            {
+                remoteAccessError(qp);
+                return;
+            }
+        }
+        connection.writer().queueReadResponse(region, offset, (int)length, psn);
+        connection.writer().executed(psn);
+    }
+
+    private void startSend(final TcpQueuePair qp, final int slot, final long length)
+    {
+        final ReceiveQueue rq = qp.receiveQueue();
+        if (rq.badEntries[slot])
+        {
+            qp.completeReceive(WcStatus.LOC_PROT_ERR.code(), WcOpcode.RECV.code(), 0, 0, false, false);
+            connection.writer().nak(psn, WcStatus.REM_OP_ERR.code());
+            return;
+        }
+        if (length > rq.lengths[slot])
+        {
+            qp.completeReceive(WcStatus.LOC_LEN_ERR.code(), WcOpcode.RECV.code(), 0, 0, false, false);
+            connection.writer().nak(psn, WcStatus.REM_INV_REQ_ERR.code());
+            return;
+        }
+        placeInto(rq.sgeRegions, rq.sgeOffsets, rq.sgeLengths, slot * rq.maxSge, rq.sgeCounts[slot]);
+    }
+
+    private void startReadResponse(final TcpQueuePair qp, final long length)
+    {
+        final SendQueue sq = qp.sendQueue();
+        final int slot = psn & sq.mask;
+        if (QpState.ERR == qp.state())
+        {
+            return;
+        }
+        if (WrOpcode.RDMA_READ != sq.opcodes[slot] || length > sq.lengths[slot])
+        {
+            connection.onProtocolError("read response psn " + psn + " matches no read");
+            return;
+        }
+        placeInto(sq.sgeRegions, sq.sgeOffsets, sq.sgeLengths, slot * sq.maxSge, sq.sgeCounts[slot]);
+    }
+
+    private void remoteAccessError(final TcpQueuePair qp)
+    {
+        connection.writer().nak(psn, WcStatus.REM_ACCESS_ERR.code());
+        qp.fail(WcStatus.WR_FLUSH_ERR.code());
+    }
+
+    private void placeInto(
+        final TcpMemoryRegion[] regions,
+        final long[] offsets,
+        final int[] lengths,
+        final int base,
+        final int count)
+    {
+        this.regions = regions;
+        this.offsets = offsets;
+        this.lengths = lengths;
+        this.base = base;
+        this.count = count;
+        this.sge = 0;
+        this.sgeDone = 0;
+        this.discard = false;
+    }
+
+    private void place(final int n)
+    {
+        int left = n;
+        long at = readPos;
+        while (left > 0)
+        {
+            if (sge >= count)
+            {
+                fail();
+                return;
+            }
+            final int i = base + sge;
+            final long length = lengths[i] & 0xFFFF_FFFFL;
+            final int chunk = (int)Math.min(left, length - sgeDone);
+            final TcpMemoryRegion region = regions[i];
+            if (!region.isOpen())
+            {
+                fail();
+                return;
+            }
+            try
+            {
+                MemorySegment.copy(segment, at, region.segment(), offsets[i] + sgeDone, chunk);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // The region's arena was closed under us: an access error, never a write elsewhere.
+                fail();
+                return;
+            }
+            at += chunk;
+            left -= chunk;
+            sgeDone += chunk;
+            if (sgeDone == length)
+            {
+                sge++;
+                sgeDone = 0;
+            }
+        }
+    }
+
+    private void fail()
+    {
+        placementFailed = true;
+        discard = true;
+    }
+
+    private void finishFrame()
+    {
+        final TcpQueuePair qp = connection.dataQueuePair();
+        if (null == qp)
+        {
+            return;
+        }
+        final FrameWriter writer = connection.writer();
+        final boolean placed = !discard || (0 == bodyLength && !placementFailed);
+        switch (type)
+        {
+            case TYPE_WRITE ->
+            {
+                if (placementFailed)
+                {
+                    remoteAccessError(qp);
+                }
+                else if (placed && QpState.RTS == qp.state())
+                {
+                    writer.executed(psn);
+                }
+            }
+            case TYPE_WRITE_IMM, TYPE_SEND, TYPE_SEND_IMM ->
+            {
+                if (placementFailed)
+                {
+                    if (TYPE_WRITE_IMM == type)
+                    {
+                        remoteAccessError(qp);
+                    }
+                    else
+                    {
+                        qp.completeReceive(WcStatus.LOC_PROT_ERR.code(), WcOpcode.RECV.code(), 0, 0, false, false);
+                        writer.nak(psn, WcStatus.REM_OP_ERR.code());
+                    }
+                }
+                else if (placed && QpState.RTS == qp.state())
+                {
+                    final int opcode = TYPE_WRITE_IMM == type ? WcOpcode.RECV_RDMA_WITH_IMM.code() : WcOpcode.RECV.code();
+                    qp.completeReceive(SUCCESS, opcode, (int)bodyLength, immediate, TYPE_SEND != type, solicited);
+                    writer.executed(psn);
+                }
+            }
+            case TYPE_READ_RESP ->
+            {
+                if (placementFailed)
+                {
+                    qp.fail(WcStatus.LOC_PROT_ERR.code());
+                }
+                else if (placed)
+                {
+                    qp.onReadDone(psn);
+                }
+            }
+            default ->
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import io.rdmasockets.verbs.CompletionChannel;
+import io.rdmasockets.verbs.CompletionQueue;
+import io.rdmasockets.verbs.VerbsContext;
+import io.rdmasockets.verbs.VerbsException;
+
+import java.util.concurrent.TimeUnit;
+
+/** A completion channel: armed queues post one event each here. */
+final class TcpCompletionChannel implements CompletionChannel
+{
+    private final TcpContext context;
+    private final Resources resources = new Resources("completion channel");
+    private final EventQueue<TcpCompletionQueue> events = new EventQueue<>();
+
+    TcpCompletionChannel(final TcpContext context)
+    {
+        this.context = context;
+    }
+
+    @Override
+    public VerbsContext context()
+    {
+        return context;
+    }
+
+    Resources resources()
+    {
+        return resources;
+    }
+
+    void signal(final TcpCompletionQueue cq)
+    {
+        events.add(cq);
+    }
+
+    void discard(final TcpCompletionQueue cq)
+    {
+        events.remove(cq);
+    }
+
+    @Override
+    public CompletionQueue awaitEvent(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return events.await(timeout, unit);
+    }
+
+    @Override
+    public boolean hasEvent()
+    {
+        return events.hasEvent();
+    }
+
+    @Override
+    public void wakeup()
+    {
+        events.wakeup();
+    }
+
+    @Override
+    public void readyListener(final Runnable listener)
+    {
+        events.listener(listener);
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return resources.isOpen();
+    }
+
+    @Override
+    public void close() throws VerbsException
+    {
+        if (resources.close())
+        {
+            events.close();
+            context.resources().removeChild();
+        }
+    }
+}

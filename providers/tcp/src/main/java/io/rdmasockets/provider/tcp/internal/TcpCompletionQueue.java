@@ -1,0 +1,290 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.verbs.CompletionChannel;
+import io.rdmasockets.verbs.CompletionQueue;
+import io.rdmasockets.verbs.VerbsContext;
+import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WorkCompletions;
+
+/**
+ * A completion queue: a ring of completions in parallel primitive arrays, filled by reactor threads
+ * and posting threads (flushes), drained by {@link #poll}. Nothing allocates while the ring has room.
+ *
+ * <p>Overrun: a full ring is never allowed to drop a completion. It doubles instead (the one
+ * allocation) and {@link #add} reports the overrun, upon which the queue pair that overran moves to
+ * ERR, as an overrun CQ's queue pairs do in verbs. The completions it then flushes fit as well.
+ *
+ * <p><b>Note:</b> thread safe; events follow libibverbs: arm once, one event per arm.
+ */
+final class TcpCompletionQueue implements CompletionQueue
+{
+    private static final int UNARMED = 0;
+    private static final int ARMED_ALL = 1;
+    private static final int ARMED_SOLICITED = 2;
+
+    private final TcpContext context;
+    private final TcpCompletionChannel channel;
+    private final int requestedCapacity;
+    private long[] wrIds;
+    private int[] statuses;
+    private int[] opcodes;
+    private int[] byteLengths;
+    private int[] immediates;
+    private int[] qpNumbers;
+    private boolean[] withImm;
+    private int mask;
+    private long head;
+    private long tail;
+    private int armed;
+    private int unacknowledgedEvents;
+    private int attachedQueuePairs;
+    private boolean open = true;
+
+    TcpCompletionQueue(final TcpContext context, final int minEntries, final TcpCompletionChannel channel)
+    {
+        this.context = context;
+        this.channel = channel;
+        this.requestedCapacity = minEntries;
+        allocate(Integer.highestOneBit(Math.max(1, minEntries - 1)) << 1);
+    }
+
+    private void allocate(final int capacity)
+    {
+        wrIds = new long[capacity];
+        statuses = new int[capacity];
+        opcodes = new int[capacity];
+        byteLengths = new int[capacity];
+        immediates = new int[capacity];
+        qpNumbers = new int[capacity];
+        withImm = new boolean[capacity];
+        mask = capacity - 1;
+    }
+
+    @Override
+    public VerbsContext context()
+    {
+        return context;
+    }
+
+    TcpContext tcpContext()
+    {
+        return context;
+    }
+
+    @Override
+    public CompletionChannel channel()
+    {
+        return channel;
+    }
+
+    @Override
+    public int capacity()
+    {
+        return Math.max(requestedCapacity, mask + 1);
+    }
+
+    /**
+     * Appends a completion and fires the armed event.
+     *
+     * @param wrId       work request id.
+     * @param status     wc status code.
+     * @param opcode     wc opcode code.
+     * @param byteLength bytes.
+     * @param immediate  immediate's logical value.
+     * @param hasImm     whether the immediate is valid.
+     * @param qpNumber   local queue pair number.
+     * @param solicited  whether the completion is a solicited receive.
+     * @return false when the ring overran (the completion is kept; the caller moves its QP to ERR).
+     */
+    boolean add(
+        final long wrId,
+        final int status,
+        final int opcode,
+        final int byteLength,
+        final int immediate,
+        final boolean hasImm,
+        final int qpNumber,
+        final boolean solicited)
+    {
+        boolean fire = false;
+        boolean fits = true;
+        synchronized (this)
+        {
+            if (!open)
+            {
+                return true;
+            }
+            if (tail - head > mask)
+            {
+                grow();
+                fits = false;
+            }
+            final int i = (int)tail & mask;
+            wrIds[i] = wrId;
+            statuses[i] = status;
+            opcodes[i] = opcode;
+            byteLengths[i] = byteLength;
+            immediates[i] = immediate;
+            qpNumbers[i] = qpNumber;
+            withImm[i] = hasImm;
+            tail++;
+            if (ARMED_ALL == armed ||
+                (ARMED_SOLICITED == armed && (solicited || WcStatus.SUCCESS.code() != status)))
+            {
+                armed = UNARMED;
+                unacknowledgedEvents++;
+                fire = true;
+            }
+        }
+        if (fire)
+        {
+            channel.signal(this);
+        }
+        return fits;
+    }
+
+    private void grow()
+    {
+        final long[] oldWrIds = wrIds;
+        final int[] oldStatuses = statuses;
+        final int[] oldOpcodes = opcodes;
+        final int[] oldByteLengths = byteLengths;
+        final int[] oldImmediates = immediates;
+        final int[] oldQpNumbers = qpNumbers;
+        final boolean[] oldWithImm = withImm;
+        final int oldMask = mask;
+        allocate((oldMask + 1) * 2);
+        for (long p = head; p != tail; p++)
+        {
+            final int from = (int)p & oldMask;
+            final int to = (int)p & mask;
+            wrIds[to] = oldWrIds[from];
+            statuses[to] = oldStatuses[from];
+            opcodes[to] = oldOpcodes[from];
+            byteLengths[to] = oldByteLengths[from];
+            immediates[to] = oldImmediates[from];
+            qpNumbers[to] = oldQpNumbers[from];
+            withImm[to] = oldWithImm[from];
+        }
+    }
+
+    @Override
+    public int poll(final WorkCompletions completions)
+    {
+        return poll(completions, completions.capacity());
+    }
+
+    @Override
+    public synchronized int poll(final WorkCompletions completions, final int max)
+    {
+        if (!open)
+        {
+            return -Errno.EBADF.code();
+        }
+        final int limit = Math.min(max, completions.capacity());
+        int n = 0;
+        while (n < limit && head != tail)
+        {
+            final int i = (int)head & mask;
+            completions.set(n, wrIds[i], statuses[i], opcodes[i], byteLengths[i], immediates[i], withImm[i],
+                qpNumbers[i]);
+            head++;
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int requestNotify(final boolean solicitedOnly)
+    {
+        if (!open)
+        {
+            return Errno.EBADF.code();
+        }
+        if (null == channel)
+        {
+            return Errno.EINVAL.code();
+        }
+        // A stronger arm wins, as in verbs: solicited-only never weakens an arm for all completions.
+        if (ARMED_ALL != armed)
+        {
+            armed = solicitedOnly ? ARMED_SOLICITED : ARMED_ALL;
+        }
+        return 0;
+    }
+
+    @Override
+    public synchronized void acknowledgeEvents(final int count)
+    {
+        unacknowledgedEvents = Math.max(0, unacknowledgedEvents - count);
+        if (0 == unacknowledgedEvents)
+        {
+            notifyAll();
+        }
+    }
+
+    synchronized void attach() throws VerbsException
+    {
+        if (!open)
+        {
+            throw new VerbsException(Errno.EBADF, "completion queue is closed");
+        }
+        attachedQueuePairs++;
+    }
+
+    synchronized void detach()
+    {
+        attachedQueuePairs--;
+    }
+
+    @Override
+    public synchronized boolean isOpen()
+    {
+        return open;
+    }
+
+    @Override
+    public void close() throws VerbsException
+    {
+        synchronized (this)
+        {
+            if (!open)
+            {
+                return;
+            }
+            if (attachedQueuePairs > 0)
+            {
+                throw new VerbsException(Errno.EBUSY, "close completion queue: " + attachedQueuePairs +
+                    " queue pairs still use it");
+            }
+            // As ibv_destroy_cq: wait until every event taken from the channel is acknowledged.
+            while (unacknowledgedEvents > 0 && null != channel && channel.isOpen() && channel.hasEvent() == false)
+            {
+                try
+                {
+                    wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            open = false;
+        }
+        if (null != channel)
+        {
+            channel.discard(this);
+            channel.resources().removeChild();
+        }
+        context.resources().removeChild();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpCompletionQueue[capacity=" + capacity() + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package io.rdmasockets.provider.tcp.internal;
+
+/**
+ * System properties of the tcp provider, as {@code *_PROP_NAME}/{@code *_DEFAULT} pairs. Read when used,
+ * so tests can change them between connections.
+ */
+public final class TcpConfiguration
+{
+    /** Set to true to make the provider unavailable. */
+    public static final String DISABLED_PROP_NAME = "rdmasockets.tcp.disabled";
+    /** Number of reactor (selector) threads. */
+    public static final String REACTOR_COUNT_PROP_NAME = "rdmasockets.tcp.reactors";
+    /** Default reactor count. */
+    public static final int REACTOR_COUNT_DEFAULT = 1;
+    /** How long an accepted TCP connection may take to send a valid connect request. */
+    public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "rdmasockets.tcp.handshakeTimeoutMs";
+    /** Default handshake timeout. */
+    public static final long HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
+    /** How long connect may take until the peer's reply (REP or REJ) arrives. */
+    public static final String CONNECT_TIMEOUT_PROP_NAME = "rdmasockets.tcp.connectTimeoutMs";
+    /** Default connect timeout. */
+    public static final long CONNECT_TIMEOUT_MS_DEFAULT = 10_000;
+    /** Seconds of silence before TCP keepalive probes start (TCP_KEEPIDLE). */
+    public static final String KEEPALIVE_IDLE_PROP_NAME = "rdmasockets.tcp.keepaliveIdleSec";
+    /** Default keepalive idle time. */
+    public static final int KEEPALIVE_IDLE_SEC_DEFAULT = 3;
+    /** Seconds between keepalive probes (TCP_KEEPINTERVAL). */
+    public static final String KEEPALIVE_INTERVAL_PROP_NAME = "rdmasockets.tcp.keepaliveIntervalSec";
+    /** Default keepalive interval. */
+    public static final int KEEPALIVE_INTERVAL_SEC_DEFAULT = 1;
+    /** Unanswered probes before the connection is dropped (TCP_KEEPCOUNT). */
+    public static final String KEEPALIVE_COUNT_PROP_NAME = "rdmasockets.tcp.keepaliveCount";
+    /** Default keepalive probe count. */
+    public static final int KEEPALIVE_COUNT_DEFAULT = 3;
+    /** Bytes of each connection's inbound and outbound staging buffer. */
+    public static final String BUFFER_LENGTH_PROP_NAME = "rdmasockets.tcp.bufferLength";
+    /** Default staging buffer length. */
+    public static final int BUFFER_LENGTH_DEFAULT = 256 * 1024;
+    /** Prefix of every provider thread's name. */
+    public static final String THREAD_NAME_PREFIX = "rdmasockets-tcp-";
+
+    private TcpConfiguration()
+    {
+    }
+
+    /** @return true when the provider is switched off. */
+    public static boolean disabled()
+    {
+        return Boolean.getBoolean(DISABLED_PROP_NAME);
+    }
+
+    /** @return reactor thread count, at least 1. */
+    public static int reactorCount()
+    {
+        return Math.max(1, Integer.getInteger(REACTOR_COUNT_PROP_NAME, REACTOR_COUNT_DEFAULT));
+    }
+
+    /** @return the handshake timeout in nanoseconds. */
+    public static long handshakeTimeoutNs()
+    {
+        return Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_MS_DEFAULT) * 1_000_000L;
+    }
+
+    /** @return the connect timeout in nanoseconds. */
+    public static long connectTimeoutNs()
+    {
+        return Long.getLong(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_MS_DEFAULT) * 1_000_000L;
+    }
+
+    /** @return TCP_KEEPIDLE seconds. */
+    public static int keepaliveIdleSec()
+    {
+        return Integer.getInteger(KEEPALIVE_IDLE_PROP_NAME, KEEPALIVE_IDLE_SEC_DEFAULT);
+    }
+
+    /** @return TCP_KEEPINTERVAL seconds. */
+    public static int keepaliveIntervalSec()
+    {
+        return Integer.getInteger(KEEPALIVE_INTERVAL_PROP_NAME, KEEPALIVE_INTERVAL_SEC_DEFAULT);
+    }
+
+    /** @return TCP_KEEPCOUNT. */
+    public static int keepaliveCount()
+    {
+        return Integer.getInteger(KEEPALIVE_COUNT_PROP_NAME, KEEPALIVE_COUNT_DEFAULT);
+    }
+
+    /** @return staging buffer length in bytes, at least 4 KiB. */
+    public static int bufferLength()
+    {
+        return Math.max(4096, Integer.getInteger(BUFFER_LENGTH_PROP_NAME, BUFFER_LENGTH_DEFAULT));
+    }
+}

@@ -1,0 +1,441 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.cm.CmEvent;
+import io.rdmasockets.verbs.cm.CmEventType;
+import io.rdmasockets.verbs.cm.ConnectionParameters;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jdk.net.ExtendedSocketOptions;
+
+import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
+
+/**
+ * One TCP connection: the transport of one RC queue pair and of its CM handshake. It owns a
+ * {@link FrameReader} and a {@link FrameWriter} and is driven by one {@link Reactor}. The CM state
+ * machine lives in {@link CmHandshake}; this class handles the socket, reactor events and failures.
+ *
+ * <p>Failure: a broken socket (RST, EOF, keepalive timeout) fails the first outstanding send with
+ * RETRY_EXC_ERR, flushes the rest, and reports DISCONNECTED (or the handshake's failure event).
+ */
+final class TcpConnection extends ReactorHandler
+{
+    private static final int TASK_REGISTER = 1;
+    private static final int TASK_RESUME = 2;
+    private static final int TASK_FLUSH = 4;
+    private static final java.util.function.IntBinaryOperator OR = (a, b) -> a | b;
+
+    private final SocketChannel channel;
+    private final Reactor reactor;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final CmHandshake handshake;
+    private final AtomicInteger tasks = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean connecting;
+    private SelectionKey key;
+    private boolean stalled;
+    private volatile TcpQueuePair queuePair;
+
+    private TcpConnection(final SocketChannel channel, final TcpRuntime runtime, final boolean connecting,
+        final CmHandshake.Role role)
+    {
+        this.channel = channel;
+        this.connecting = connecting;
+        this.reactor = runtime.nextReactor();
+        final int length = TcpConfiguration.bufferLength();
+        this.reader = new FrameReader(this, channel, length, runtime.rkeys());
+        this.writer = new FrameWriter(this, channel, length);
+        this.handshake = new CmHandshake(this, role);
+    }
+
+    /**
+     * Starts an active connection: TCP connect, then REQ.
+     *
+     * @param id          the connecting id.
+     * @param source      local address to bind, or null.
+     * @param destination peer.
+     * @param request     the REQ frame.
+     * @return the connection.
+     * @throws IOException when the socket cannot even be created.
+     */
+    static TcpConnection connect(final TcpCmId id, final InetSocketAddress source, final InetSocketAddress destination,
+        final byte[] request) throws IOException
+    {
+        final SocketChannel channel = SocketChannel.open();
+        try
+        {
+            configure(channel);
+            if (null != source)
+            {
+                channel.bind(source);
+            }
+            final boolean done = channel.connect(destination);
+            final TcpConnection c = new TcpConnection(channel, TcpRuntime.instance(), !done, CmHandshake.Role.ACTIVE);
+            c.handshake.startActive(id);
+            c.writer.enqueueControl(request);
+            c.register();
+            return c;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Adopts an accepted socket; the peer has the handshake timeout to send a valid REQ.
+     *
+     * @param listener the listener that accepted it.
+     * @param channel  the socket.
+     * @throws IOException when it cannot be configured.
+     */
+    static void accepted(final TcpListener listener, final SocketChannel channel) throws IOException
+    {
+        configure(channel);
+        final TcpConnection c = new TcpConnection(channel, TcpRuntime.instance(), false, CmHandshake.Role.PASSIVE);
+        c.handshake.startPassive(listener);
+        c.register();
+    }
+
+    private static void configure(final SocketChannel channel) throws IOException
+    {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPIDLE, TcpConfiguration.keepaliveIdleSec());
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, TcpConfiguration.keepaliveIntervalSec());
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, TcpConfiguration.keepaliveCount());
+    }
+
+    private static void setIfSupported(final SocketChannel channel, final java.net.SocketOption<Integer> option,
+        final int value) throws IOException
+    {
+        if (channel.supportedOptions().contains(option))
+        {
+            channel.setOption(option, value);
+        }
+    }
+
+    private void register()
+    {
+        reactor.acquire();
+        tasks.accumulateAndGet(TASK_REGISTER, OR);
+        reactor.schedule(this);
+    }
+
+    FrameWriter writer()
+    {
+        return writer;
+    }
+
+    CmHandshake handshake()
+    {
+        return handshake;
+    }
+
+    Reactor reactor()
+    {
+        return reactor;
+    }
+
+    /** @return the queue pair once data may flow (after REP on the active side, accept on the passive). */
+    TcpQueuePair dataQueuePair()
+    {
+        return queuePair;
+    }
+
+    /** @param qp attached for data; the writer starts transmitting its send queue. */
+    void attach(final TcpQueuePair qp)
+    {
+        writer.attach(qp);
+        queuePair = qp;
+    }
+
+    InetSocketAddress localAddress()
+    {
+        try
+        {
+            return (InetSocketAddress)channel.getLocalAddress();
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    InetSocketAddress remoteAddress()
+    {
+        try
+        {
+            return (InetSocketAddress)channel.getRemoteAddress();
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    boolean isOpen()
+    {
+        return !closed.get();
+    }
+
+    /** From a posting thread: a receive was posted while the inbound stream waited for one. */
+    void resumeReceiving()
+    {
+        tasks.accumulateAndGet(TASK_RESUME, OR);
+        reactor.schedule(this);
+    }
+
+    /** From a posting thread: the writer has more than it may write on that thread. */
+    void scheduleFlush()
+    {
+        tasks.accumulateAndGet(TASK_FLUSH, OR);
+        reactor.schedule(this);
+    }
+
+    @Override
+    void onScheduled()
+    {
+        final int t = tasks.getAndSet(0);
+        if (closed.get())
+        {
+            return;
+        }
+        if (0 != (t & TASK_REGISTER))
+        {
+            try
+            {
+                key = channel.register(reactor.selector(), connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ,
+                    this);
+            }
+            catch (final ClosedChannelException ex)
+            {
+                onTransportFailure(ex);
+                return;
+            }
+            if (0 != handshake.deadlineNs())
+            {
+                reactor.addTimed(this);
+            }
+            if (!connecting)
+            {
+                flush();
+            }
+        }
+        if (0 != (t & TASK_RESUME) && stalled && null != key)
+        {
+            stalled = false;
+            afterRead(reader.parse());
+        }
+        if (0 != (t & TASK_FLUSH) && null != key)
+        {
+            flush();
+        }
+    }
+
+    @Override
+    void onReady(final int readyOps)
+    {
+        if (0 != (readyOps & SelectionKey.OP_CONNECT))
+        {
+            finishConnect();
+            return;
+        }
+        if (0 != (readyOps & SelectionKey.OP_READ))
+        {
+            try
+            {
+                afterRead(reader.onReadable());
+            }
+            catch (final IOException ex)
+            {
+                onTransportFailure(ex);
+                return;
+            }
+        }
+        if (0 != (readyOps & SelectionKey.OP_WRITE) && !closed.get())
+        {
+            flush();
+        }
+    }
+
+    private void finishConnect()
+    {
+        try
+        {
+            channel.finishConnect();
+            key.interestOps(SelectionKey.OP_READ);
+            flush();
+        }
+        catch (final ConnectException ex)
+        {
+            // Nothing listens on that port: what IB reports as an invalid service id.
+            handshake.onConnectRefused();
+            closeQuietly();
+        }
+        catch (final IOException ex)
+        {
+            onTransportFailure(ex);
+        }
+    }
+
+    private void afterRead(final int result)
+    {
+        if (FrameReader.CLOSED == result || closed.get())
+        {
+            return;
+        }
+        if (FrameReader.STALLED == result)
+        {
+            stalled = true;
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        else if (0 == (key.interestOps() & SelectionKey.OP_READ))
+        {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        }
+        if (writer.hasUrgentWork())
+        {
+            flush();
+        }
+    }
+
+    private void flush()
+    {
+        final boolean more = writer.flushFromReactor();
+        if (closed.get() || !key.isValid())
+        {
+            return;
+        }
+        final int ops = key.interestOps();
+        final int wanted = more ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        if (wanted != ops)
+        {
+            key.interestOps(wanted);
+        }
+    }
+
+    @Override
+    long deadlineNs()
+    {
+        return handshake.deadlineNs();
+    }
+
+    @Override
+    void onDeadline()
+    {
+        if (0 != handshake.deadlineNs())
+        {
+            handshake.onTimeout();
+            closeQuietly();
+        }
+    }
+
+    /**
+     * A CM frame arrived (reactor thread).
+     *
+     * @return false when the connection was closed.
+     */
+    boolean onCmFrame(final int type, final int status, final MemorySegment s, final long body, final int length)
+    {
+        final boolean keep = handshake.onFrame(type, status, s, body, length);
+        if (0 == handshake.deadlineNs())
+        {
+            reactor.removeTimed(this);
+        }
+        return keep && !closed.get();
+    }
+
+    /** @param what an impossible frame on an established connection, or garbage during the handshake. */
+    void onProtocolError(final String what)
+    {
+        final TcpQueuePair qp = queuePair;
+        if (null != qp)
+        {
+            qp.fail(WcStatus.WR_FLUSH_ERR.code());
+        }
+        handshake.onTransportLost(Errno.EPROTO);
+        closeQuietly();
+    }
+
+    /** @param cause the socket failed or reached end of stream. */
+    void onTransportFailure(final Throwable cause)
+    {
+        if (closed.get())
+        {
+            return;
+        }
+        final TcpQueuePair qp = queuePair;
+        if (null != qp)
+        {
+            qp.fail(WcStatus.RETRY_EXC_ERR.code());
+        }
+        final Errno errno = cause instanceof NoRouteToHostException ? Errno.EHOSTUNREACH :
+            cause instanceof ConnectException ? Errno.ECONNREFUSED : Errno.ECONNRESET;
+        handshake.onTransportLost(errno);
+        closeQuietly();
+    }
+
+    /** The queue pair was destroyed: drop the connection, the peer sees its requests fail. */
+    void onQueuePairClosed()
+    {
+        handshake.onQueuePairClosed();
+        closeQuietly();
+    }
+
+    /** Closes the socket and releases the reactor; idempotent, any thread. */
+    void closeQuietly()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing is best effort; the descriptor is released either way.
+        }
+        handshake.onClosed();
+        reactor.release();
+    }
+
+    /**
+     * Delivers a CM event for this connection's id.
+     *
+     * @param id     the id.
+     * @param type   event type.
+     * @param status status.
+     * @param params parameters or null.
+     */
+    static void deliver(final TcpCmId id, final CmEventType type, final int status, final ConnectionParameters params)
+    {
+        if (null != id)
+        {
+            id.deliver(new CmEvent(type, id, null, status, params));
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpConnection[" + localAddress() + " -> " + remoteAddress() + "]";
+    }
+}

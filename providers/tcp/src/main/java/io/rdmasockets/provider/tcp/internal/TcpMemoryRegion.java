@@ -1,0 +1,133 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import io.rdmasockets.verbs.Access;
+import io.rdmasockets.verbs.MemoryRegion;
+import io.rdmasockets.verbs.ProtectionDomain;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A registered region: native memory named by a random lkey and rkey from the runtime's key tables.
+ * Remote accesses check {@link #contains}, {@link #access()} and the protection domain at the target.
+ */
+final class TcpMemoryRegion implements MemoryRegion
+{
+    private final TcpProtectionDomain pd;
+    private final MemorySegment segment;
+    private final long address;
+    private final long length;
+    private final int access;
+    private int lkey;
+    private int rkey;
+    private volatile boolean open = true;
+
+    TcpMemoryRegion(final TcpProtectionDomain pd, final MemorySegment segment, final int access)
+    {
+        this.pd = pd;
+        this.segment = segment;
+        this.address = segment.address();
+        this.length = segment.byteSize();
+        this.access = access;
+    }
+
+    void keys(final int lkey, final int rkey)
+    {
+        this.lkey = lkey;
+        this.rkey = rkey;
+    }
+
+    @Override
+    public ProtectionDomain protectionDomain()
+    {
+        return pd;
+    }
+
+    TcpProtectionDomain pd()
+    {
+        return pd;
+    }
+
+    @Override
+    public MemorySegment segment()
+    {
+        return segment;
+    }
+
+    @Override
+    public long address()
+    {
+        return address;
+    }
+
+    @Override
+    public long length()
+    {
+        return length;
+    }
+
+    @Override
+    public int lkey()
+    {
+        return lkey;
+    }
+
+    @Override
+    public int rkey()
+    {
+        return rkey;
+    }
+
+    @Override
+    public int access()
+    {
+        return access;
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return open;
+    }
+
+    /**
+     * @param virtualAddress first byte.
+     * @param byteLength     bytes.
+     * @return the offset inside the region, or -1 when the range is not wholly inside it.
+     */
+    long offsetOf(final long virtualAddress, final long byteLength)
+    {
+        final long offset = virtualAddress - address;
+        if (offset < 0 || byteLength < 0 || offset > length - byteLength)
+        {
+            return -1;
+        }
+        return offset;
+    }
+
+    /**
+     * @param domain the domain the accessing queue pair belongs to.
+     * @param flags  the {@link Access} flags the access needs.
+     * @return true when the region is registered, in that domain, and grants the flags.
+     */
+    boolean permits(final TcpProtectionDomain domain, final int flags)
+    {
+        return open && pd == domain && flags == (access & flags);
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (open)
+        {
+            open = false;
+            pd.onRegionClosed(this);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpMemoryRegion[addr=0x" + Long.toHexString(address) + ", length=" + length + ", access=" +
+            Access.toString(access) + "]";
+    }
+}

@@ -1,0 +1,2 @@
+/** Entry point of the "tcp" software verbs provider (verbs emulated over TCP). */
+package io.rdmasockets.provider.tcp;

@@ -358,15 +358,15 @@ final class FrameReader
             final int i = base + sge;
             final long length = lengths[i] & 0xFFFF_FFFFL;
             final int chunk = (int)Math.min(left, length - sgeDone);
-            final TcpMemoryRegion region = regions[i];
-            if (!region.isOpen())
+            final MemorySegment memory = regions[i].memory();
+            if (null == memory)
             {
                 fail();
                 return;
             }
             try
             {
-                MemorySegment.copy(segment, at, region.segment(), offsets[i] + sgeDone, chunk);
+                MemorySegment.copy(segment, at, memory, offsets[i] + sgeDone, chunk);
             }
             catch (final IllegalStateException ex)
             {

@@ -436,9 +436,14 @@ final class FrameWriter
 
     private void copyOut(final TcpMemoryRegion region, final long offset, final int length)
     {
+        final MemorySegment memory = region.memory();
         try
         {
-            MemorySegment.copy(region.segment(), offset, segment, end, length);
+            if (null == memory)
+            {
+                throw new IllegalStateException("region closed");
+            }
+            MemorySegment.copy(memory, offset, segment, end, length);
         }
         catch (final IllegalStateException ex)
         {

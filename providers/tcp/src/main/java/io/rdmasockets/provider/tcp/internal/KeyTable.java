@@ -43,26 +43,6 @@ final class KeyTable
     }
 
     /**
-     * Linear search, for inline sends whose lkey is not checked.
-     *
-     * @param address first byte.
-     * @param length  bytes.
-     * @return an open region containing the range, or {@code null}.
-     */
-    TcpMemoryRegion findByAddress(final long address, final long length)
-    {
-        final TcpMemoryRegion[] regions = snapshot.regions;
-        for (final TcpMemoryRegion r : regions)
-        {
-            if (r.isOpen() && r.offsetOf(address, length) >= 0)
-            {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    /**
      * @param region the region to name.
      * @return a fresh key, unused by every registered region.
      */

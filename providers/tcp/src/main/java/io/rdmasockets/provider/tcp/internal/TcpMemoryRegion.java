@@ -14,6 +14,8 @@ final class TcpMemoryRegion implements MemoryRegion
 {
     private final TcpProtectionDomain pd;
     private final MemorySegment segment;
+    private final MemorySegment memory;
+    private final boolean confined;
     private final long address;
     private final long length;
     private final int access;
@@ -25,6 +27,8 @@ final class TcpMemoryRegion implements MemoryRegion
     {
         this.pd = pd;
         this.segment = segment;
+        this.confined = NativeMemory.isConfined(segment);
+        this.memory = confined ? NativeMemory.view(segment.address(), segment.byteSize()) : segment;
         this.address = segment.address();
         this.length = segment.byteSize();
         this.access = access;
@@ -51,6 +55,21 @@ final class TcpMemoryRegion implements MemoryRegion
     public MemorySegment segment()
     {
         return segment;
+    }
+
+    /**
+     * The memory as the provider's threads access it: the segment itself, or for a confined arena a raw
+     * view, handed out only while the arena is alive.
+     *
+     * @return the memory, or {@code null} once the region is closed or its arena is.
+     */
+    MemorySegment memory()
+    {
+        if (!open || (confined && !segment.scope().isAlive()))
+        {
+            return null;
+        }
+        return memory;
     }
 
     @Override

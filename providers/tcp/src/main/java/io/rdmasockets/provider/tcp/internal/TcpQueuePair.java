@@ -208,16 +208,20 @@ final class TcpQueuePair implements QueuePair
             {
                 continue;
             }
-            // Inline ignores lkeys, as in verbs: any registered memory of this process will do.
+            // Inline ignores lkeys, as in verbs: the payload is read from the address as it is now.
             final long address = sgl.address(i);
             final TcpMemoryRegion region = findRegionByAddress(sgl.lkey(i), address, length);
-            if (null == region)
-            {
-                return WcStatus.LOC_PROT_ERR.code();
-            }
+            final MemorySegment memory = null == region ? null : region.memory();
             try
             {
-                MemorySegment.copy(region.segment(), address - region.address(), sq.inlineData, at, length);
+                if (null == memory)
+                {
+                    MemorySegment.copy(NativeMemory.view(address, length), 0, sq.inlineData, at, length);
+                }
+                else
+                {
+                    MemorySegment.copy(memory, address - region.address(), sq.inlineData, at, length);
+                }
             }
             catch (final IllegalStateException ex)
             {
@@ -236,7 +240,7 @@ final class TcpQueuePair implements QueuePair
         {
             return region;
         }
-        return lkeys.findByAddress(address, length);
+        return null;
     }
 
     private int resolveGather(final ScatterGatherList sgl, final int slot, final int opcode)

@@ -60,11 +60,8 @@ public final class CmEventQueue implements AutoCloseable
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         while (true)
         {
-            final long leftNs = deadlineNs - System.nanoTime();
-            if (leftNs <= 0)
-            {
-                return null;
-            }
+            // Look at least once, even with a zero timeout.
+            final long leftNs = Math.max(0, deadlineNs - System.nanoTime());
             final CmEvent e;
             try
             {
@@ -77,6 +74,10 @@ public final class CmEventQueue implements AutoCloseable
             }
             if (null == e)
             {
+                if (System.nanoTime() - deadlineNs >= 0)
+                {
+                    return null;
+                }
                 continue;
             }
             history.add(e);

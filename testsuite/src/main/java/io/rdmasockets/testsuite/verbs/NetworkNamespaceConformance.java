@@ -139,9 +139,13 @@ public abstract class NetworkNamespaceConformance extends AbstractVerbsTest
             final JavaProcess client = start(ip, nsClient, "client", serverAddress);
             peers.add(client);
 
-            assertEquals(0, client.awaitExit(Duration.ofSeconds(60)), () -> "client failed: " + client.lines() +
-                "\nserver: " + server.lines());
-            assertEquals(0, server.awaitExit(Duration.ofSeconds(30)), () -> "server failed: " + server.lines());
+            final int clientExit = client.awaitExit(Duration.ofSeconds(60));
+            final int serverExit = server.awaitExit(Duration.ofSeconds(30));
+            // For the CI log: what ran where.
+            System.out.println(nsServer + " " + serverAddress + ": " + server.lines());
+            System.out.println(nsClient + " " + clientAddress + ": " + client.lines());
+            assertEquals(0, clientExit, () -> "client failed: " + client.lines() + "\nserver: " + server.lines());
+            assertEquals(0, serverExit, () -> "server failed: " + server.lines());
             for (final String line : List.of("CLIENT established ok", "CLIENT write-with-imm ok", "CLIENT read ok",
                 "CLIENT send ok", "CLIENT bad-rkey REM_ACCESS_ERR", "CLIENT disconnected", "CLIENT done"))
             {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.rdmasockets.testsuite.Tests.assertPattern;
@@ -266,8 +268,11 @@ public abstract class QueuePairOrderingConformance extends AbstractVerbsTest
     {
         final RcPair pair = connectPair();
         final int messages = 3000;
-        final CompletableFuture<Long> client = CompletableFuture.supplyAsync(() -> pingPong(pair.client, messages, 5));
-        final CompletableFuture<Long> server = CompletableFuture.supplyAsync(() -> pingPong(pair.server, messages, 5));
+        // Own threads: both sides must run at once (the common pool may have a single worker).
+        final ExecutorService threads = Executors.newFixedThreadPool(2);
+        onCleanup(threads::shutdownNow);
+        final Future<Long> client = threads.submit(() -> pingPong(pair.client, messages, 5));
+        final Future<Long> server = threads.submit(() -> pingPong(pair.server, messages, 5));
         assertEquals(messages, client.get(50, TimeUnit.SECONDS), "client received");
         assertEquals(messages, server.get(50, TimeUnit.SECONDS), "server received");
     }

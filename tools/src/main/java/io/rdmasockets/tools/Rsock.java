@@ -122,13 +122,16 @@ public final class Rsock implements Runnable
         return false;
     }
 
-    /** {@code --version}: the tool's version (from the jar manifest) and the Java runtime. */
+    /** {@code --version}: the tool's version and the Java runtime. */
     static final class Version implements IVersionProvider
     {
         @Override
         public String[] getVersion()
         {
-            final String version = Rsock.class.getPackage().getImplementationVersion();
+            // On the module path the module's version (javac --module-version); on the class path the manifest's.
+            final Module module = Rsock.class.getModule();
+            final String version = module.isNamed() && null != module.getDescriptor() ?
+                module.getDescriptor().rawVersion().orElse(null) : Rsock.class.getPackage().getImplementationVersion();
             return new String[] {
                 "rsock " + (null == version ? "(development build)" : version) + " (rdmasockets)",
                 "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};

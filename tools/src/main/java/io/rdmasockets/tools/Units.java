@@ -78,6 +78,38 @@ public final class Units
     }
 
     /**
+     * rstream's results header ({@code examples/rstream.c}), for commands that print rstream's table.
+     *
+     * @return {@code name bytes xfers iters total time Gb/sec usec/xfer}, in rstream's columns.
+     */
+    public static String rstreamHeader()
+    {
+        return String.format(Locale.ROOT, "%-10s%-8s%-8s%-8s%-8s%8s %10s%13s",
+            "name", "bytes", "xfers", "iters", "total", "time", "Gb/sec", "usec/xfer");
+    }
+
+    /**
+     * One rstream results row: {@code total = iters * xfers * size * 2} (both directions),
+     * {@code Gb/sec = total * 8 / (1000 * usec)}, {@code usec/xfer = usec / iters / (xfers * 2)}.
+     *
+     * @param name      the test name, e.g. {@code "64_lat"}.
+     * @param size      bytes per transfer.
+     * @param transfers transfers per iteration and direction.
+     * @param iters     iterations.
+     * @param nanos     the run's time.
+     * @return the row, in the columns of {@link #rstreamHeader()}.
+     */
+    public static String rstreamRow(
+        final String name, final long size, final long transfers, final long iters, final long nanos)
+    {
+        final long total = iters * transfers * size * 2;
+        final double usec = nanos / 1e3;
+        return String.format(Locale.ROOT, "%-10s%-8s%-8s%-8s%-8s%8.2fs%10.2f%11.2f", name, sizeStr(size),
+            cntStr(transfers), cntStr(iters), sizeStr(total), usec / 1e6, total * 8 / (1000 * usec),
+            usec / iters / (transfers * 2));
+    }
+
+    /**
      * Parses a size as users write it: {@code 64}, {@code 4k}, {@code 64KiB}, {@code 1m}, {@code 1.5k}.
      *
      * @param text the size; suffixes k/m/g are binary, case-insensitive, with optional {@code b}/{@code ib}.

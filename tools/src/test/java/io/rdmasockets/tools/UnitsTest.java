@@ -36,6 +36,15 @@ class UnitsTest
     }
 
     @Test
+    void shouldFormatRstreamRows()
+    {
+        assertEquals("name      bytes   xfers   iters   total       time     Gb/sec    usec/xfer", Units.rstreamHeader());
+        // 100k iterations of one 64-byte transfer each way in 2 s: 12.8 MB, 0.05 Gb/s, 10 us per transfer.
+        assertEquals("64_lat    64      1       100k    12m         2.00s      0.05      10.00",
+            Units.rstreamRow("64_lat", 64, 1, 100_000, 2_000_000_000L));
+    }
+
+    @Test
     void shouldParseSizesAndDurations()
     {
         assertEquals(List.of(64L, 4096L, 65536L, 1L << 20, 1536L), Units.parseSizes("64,4k,64KiB,1m,1.5k"));

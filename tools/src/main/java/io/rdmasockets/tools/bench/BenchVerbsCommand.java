@@ -60,7 +60,9 @@ public final class BenchVerbsCommand implements Callable<Integer>
         /** Thread.onSpinWait between polls. */
         spin,
         /** Thread.yield between polls. */
-        yield
+        yield,
+        /** LockSupport.parkNanos between polls. */
+        park
     }
 
     private static final long DEFAULT_LATENCY_SIZE = 64;
@@ -94,7 +96,8 @@ public final class BenchVerbsCommand implements Callable<Integer>
     int window;
 
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "auto",
-        description = "Busy-poll pause: spin, yield, or auto = spin on 4+ cores (default: ${DEFAULT-VALUE}).")
+        description = "Pause between empty polls: spin, yield, park (frees the core: better bandwidth on " +
+            "small machines), or auto = spin on 4+ cores, else yield (default: ${DEFAULT-VALUE}).")
     Idle idle;
 
     @Option(names = "--histogram", description = "Also print the full latency percentile distributions (us).")
@@ -114,6 +117,7 @@ public final class BenchVerbsCommand implements Callable<Integer>
             case auto -> IdleStrategy.auto();
             case spin -> IdleStrategy.SPIN;
             case yield -> IdleStrategy.YIELD;
+            case park -> IdleStrategy.PARK;
         };
         final Phase warm = new Phase(warmup, 0);
         final Phase measure = new Phase(duration, iterations);

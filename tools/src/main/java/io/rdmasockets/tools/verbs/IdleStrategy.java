@@ -9,7 +9,9 @@ public enum IdleStrategy
     /** {@link Thread#onSpinWait()}: pure busy polling. */
     SPIN,
     /** {@link Thread#yield()}: busy polling that gives the core away when others want it. */
-    YIELD;
+    YIELD,
+    /** {@link java.util.concurrent.locks.LockSupport#parkNanos} of 1 ns (tens of microseconds in practice): frees the core. */
+    PARK;
 
     /** The fewest cores on which {@link #auto()} spins: two pollers plus a provider thread or two. */
     public static final int SPIN_MIN_CORES = 4;
@@ -27,9 +29,13 @@ public enum IdleStrategy
         {
             Thread.onSpinWait();
         }
-        else
+        else if (this == YIELD)
         {
             Thread.yield();
+        }
+        else
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1);
         }
     }
 }

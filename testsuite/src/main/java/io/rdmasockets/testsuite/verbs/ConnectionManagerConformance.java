@@ -28,11 +28,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.rdmasockets.testsuite.Tests.DEFAULT_TIMEOUT;
 import static io.rdmasockets.testsuite.Tests.assertThrowsErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -341,6 +343,72 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
         }
         assertTrue(established >= backlog, "at least the backlog was established: " + established);
         assertEquals(accepted, established, "every accepted request was established");
+    }
+
+    @Test
+    public void shouldTimeOutWakeUpAndNotifyOnEventChannel() throws Exception
+    {
+        final CmEventChannel channel = closeAfter(provider().connectionManager().createEventChannel());
+        final long start = System.nanoTime();
+        assertNull(channel.awaitEvent(200, TimeUnit.MILLISECONDS), "no event: timeout");
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150), "waited the timeout");
+        assertFalse(channel.hasEvent());
+        channel.wakeup();
+        final long woken = System.nanoTime();
+        assertNull(channel.awaitEvent(10, TimeUnit.SECONDS), "a pending wakeup returns null");
+        assertTrue(System.nanoTime() - woken < TimeUnit.SECONDS.toNanos(2), "at once");
+        final AtomicInteger calls = new AtomicInteger();
+        channel.readyListener(calls::incrementAndGet);
+        channel.wakeup();
+        Tests.await(() -> calls.get() > 0, "the ready listener runs on wakeup");
+        channel.readyListener(null);
+        assertNull(channel.awaitEvent(0, TimeUnit.SECONDS), "consume the wakeup");
+    }
+
+    @Test
+    public void shouldRunReadyListenerWhenConnectRequestArrives() throws Exception
+    {
+        final Listener listener = listen(8);
+        final AtomicInteger calls = new AtomicInteger();
+        listener.events.channel().readyListener(calls::incrementAndGet);
+        onCleanup(() -> listener.events.channel().readyListener(null));
+        final PairSpec spec = PairSpec.defaults();
+        final RcEndpoint client = resolveClient(listener, spec);
+        client.id.connect(spec.connectParameters());
+        Tests.await(() -> calls.get() > 0, "the listener channel's ready listener runs");
+        assertTrue(listener.events.channel().hasEvent(), "an event is ready");
+        final CmEvent request = listener.awaitRequest(DEFAULT_TIMEOUT);
+        closeAfter(RcEndpoint.forRequest(listener, request, spec)).id.reject(null);
+        assertEquals(CmEventType.REJECTED, client.events.next(client.id, DEFAULT_TIMEOUT).type());
+    }
+
+    @Test
+    public void shouldDeliverEventsToChannelIdWasMigratedTo() throws Exception
+    {
+        final Listener listener = listen(8);
+        final CmEventChannel other = closeAfter(provider().connectionManager().createEventChannel());
+        final PairSpec spec = PairSpec.defaults();
+        final RcEndpoint client = resolveClient(listener, spec);
+        client.id.migrate(other);
+        assertSame(other, client.id.channel());
+        client.id.connect(spec.connectParameters());
+        final RcEndpoint server = closeAfter(RcEndpoint.forRequest(listener, listener.awaitRequest(DEFAULT_TIMEOUT),
+            spec));
+        server.id.accept(spec.acceptParameters());
+        final CmEvent established = other.awaitEvent(10, TimeUnit.SECONDS);
+        assertNotNull(established, "ESTABLISHED on the new channel");
+        assertEquals(CmEventType.ESTABLISHED, established.type());
+        assertSame(client.id, established.id());
+        assertNull(client.events.poll(e -> true, QUIET), "nothing on the old channel");
+        // Back home, so that the endpoint closes its id before its own channel.
+        client.id.migrate(client.events.channel());
+    }
+
+    @Test
+    public void shouldRefuseReuseAddressOnceBound() throws Exception
+    {
+        final Listener listener = listen(8);
+        assertThrowsErrno(Errno.EINVAL, () -> listener.id.reuseAddress(true), "reuseAddress after bind");
     }
 
     @Test

@@ -387,6 +387,59 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
     }
 
     @Test
+    public void shouldMoveMegabytePayloadsByteExact() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final int big = 4 << 20;
+        final MemoryRegion src = pair.client.registerFilled(big, Access.LOCAL_WRITE, 17);
+        final MemoryRegion back = pair.client.register(big, Access.LOCAL_WRITE);
+        final MemoryRegion remote = pair.server.register(big, RW);
+        pair.client.post(1, WrOpcode.RDMA_WRITE, 0, src, 0, big, remote.address(), remote.rkey(), 0);
+        pair.client.post(2, WrOpcode.RDMA_READ, SendFlags.SIGNALED, back, 0, big, remote.address(), remote.rkey(),
+            0);
+        final Wc read = pair.client.awaitSendCompletion();
+        assertWc(read, 2, WcOpcode.RDMA_READ, pair.client);
+        assertEquals(big, read.byteLength());
+        assertPattern(remote.segment(), 17, "4 MiB written");
+        assertPattern(back.segment(), 17, "4 MiB read back");
+
+        final int message = 1 << 20;
+        final MemoryRegion dst = pair.server.register(message, Access.LOCAL_WRITE);
+        pair.server.postReceive(3, dst, 0, message);
+        pair.client.post(4, WrOpcode.SEND, SendFlags.SIGNALED, src, 12345, message, 0, 0, 0);
+        assertWc(pair.client.awaitSendCompletion(), 4, WcOpcode.SEND, pair.client);
+        assertRecv(pair.server.awaitRecvCompletion(), 3, WcOpcode.RECV, message, null, pair.server);
+        assertPattern(dst.segment(), 17, 12345, "1 MiB sent");
+    }
+
+    @Test
+    public void shouldWriteUpToTheLastByteOfRegion() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final MemoryRegion src = pair.client.registerFilled(4096, Access.LOCAL_WRITE, 18);
+        final MemoryRegion dst = pair.server.register(4096, RW);
+        // Inclusive bounds: [addr, addr + length) is in range, on both sides.
+        pair.client.post(1, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, src, 4096 - 100, 100,
+            dst.address() + 4096 - 100, dst.rkey(), 0);
+        assertWc(pair.client.awaitSendCompletion(), 1, WcOpcode.RDMA_WRITE, pair.client);
+        assertPattern(dst.segment().asSlice(4096 - 100), 18, 4096 - 100, "last 100 bytes");
+        pair.client.post(2, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, src, 0, 4096, dst.address(), dst.rkey(), 0);
+        assertWc(pair.client.awaitSendCompletion(), 2, WcOpcode.RDMA_WRITE, pair.client);
+        assertPattern(dst.segment(), 18, "the whole region");
+    }
+
+    @Test
+    public void shouldCompleteZeroLengthRdmaWriteWithoutEntries() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final MemoryRegion dst = pair.server.register(64, RW);
+        pair.client.post(1, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, null, 0, 0, dst.address(), dst.rkey(), 0);
+        assertWc(pair.client.awaitSendCompletion(), 1, WcOpcode.RDMA_WRITE, pair.client);
+        assertAllBytes(dst.segment(), (byte)0, "target of a zero-length write");
+        assertEquals(io.rdmasockets.verbs.QpState.RTS, pair.client.qp.state());
+    }
+
+    @Test
     public void shouldWorkWithMemoryOfConfinedArena() throws Exception
     {
         final RcPair pair = connectPair();

@@ -8,6 +8,9 @@ import io.rdmasockets.testsuite.Tests;
 import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
+import io.rdmasockets.verbs.ReceiveWorkRequest;
+import io.rdmasockets.verbs.SendWorkRequest;
+import io.rdmasockets.verbs.WorkCompletions;
 import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.WcOpcode;
 import io.rdmasockets.verbs.WcStatus;
@@ -16,8 +19,10 @@ import io.rdmasockets.verbs.WrOpcode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.rdmasockets.testsuite.Tests.assertPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -275,6 +281,87 @@ public abstract class QueuePairOrderingConformance extends AbstractVerbsTest
         final Future<Long> server = threads.submit(() -> pingPong(pair.server, messages, 5));
         assertEquals(messages, client.get(50, TimeUnit.SECONDS), "client received");
         assertEquals(messages, server.get(50, TimeUnit.SECONDS), "server received");
+    }
+
+    @Test
+    public void shouldPostSendsAndReceivesFromDifferentThreadsAtOnce() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final int messages = 4000;
+        // Per side: one thread posts sends and polls the send queue, another posts receives and polls the
+        // receive queue; the SPI allows postSend and postReceive on different threads at once.
+        final ExecutorService threads = Executors.newFixedThreadPool(4);
+        onCleanup(threads::shutdownNow);
+        final List<Future<Long>> results = new ArrayList<>();
+        for (final RcEndpoint side : List.of(pair.client, pair.server))
+        {
+            final MemoryRegion src = side.registerFilled(64 * 64, Access.LOCAL_WRITE, 1);
+            final MemoryRegion dst = side.register(64 * 64, Access.LOCAL_WRITE);
+            results.add(threads.submit(() -> sender(side, src, messages)));
+            results.add(threads.submit(() -> receiver(side, dst, messages)));
+        }
+        for (final Future<Long> f : results)
+        {
+            assertEquals(messages, f.get(50, TimeUnit.SECONDS));
+        }
+    }
+
+    private static long sender(final RcEndpoint side, final MemoryRegion src, final int messages)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final WorkCompletions wc = new WorkCompletions(32, arena);
+            final SendWorkRequest wr = new SendWorkRequest(1);
+            long posted = 0;
+            long completed = 0;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+            while (completed < messages)
+            {
+                while (posted < messages && posted - completed < 64)
+                {
+                    wr.reset().wrId(posted).opcode(WrOpcode.SEND).flags(SendFlags.SIGNALED).sgl()
+                        .add(src, (posted % 64) * 64, 64);
+                    assertEquals(0, side.qp.postSend(wr), side.name + " postSend");
+                    posted++;
+                }
+                for (final Wc w : Tests.pollUpTo(side.sendCq, wc, 32, Duration.ZERO))
+                {
+                    assertSuccess(w, completed++, side.name + " send");
+                }
+                assertTrue(System.nanoTime() < deadlineNs, side.name + " sent only " + completed);
+            }
+            return completed;
+        }
+    }
+
+    private static long receiver(final RcEndpoint side, final MemoryRegion dst, final int messages)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final WorkCompletions wc = new WorkCompletions(32, arena);
+            final ReceiveWorkRequest wr = new ReceiveWorkRequest(1);
+            long posted = 0;
+            long received = 0;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+            while (received < messages)
+            {
+                while (posted < messages && posted - received < 64)
+                {
+                    wr.reset().wrId(posted).sgl().add(dst, (posted % 64) * 64, 64);
+                    assertEquals(0, side.qp.postReceive(wr), side.name + " postReceive");
+                    posted++;
+                }
+                for (final Wc w : Tests.pollUpTo(side.recvCq, wc, 32, Duration.ZERO))
+                {
+                    assertSuccess(w, received, side.name + " receive");
+                    assertPattern(dst.segment().asSlice((received % 64) * 64, 64), 1, (received % 64) * 64,
+                        side.name + " message " + received);
+                    received++;
+                }
+                assertTrue(System.nanoTime() < deadlineNs, side.name + " received only " + received);
+            }
+            return received;
+        }
     }
 
     /** Sends {@code messages} numbered SENDs while receiving as many; one thread drives one side. */

@@ -90,8 +90,10 @@ final class CmHandshake
                     return fail();
                 }
                 deadlineNs = 0;
-                return onRequest(cmPortSpace(s, body),
-                    CmFrames.parameters(s, body, length, ConnectionParameters.MAX_CONNECT_PRIVATE_DATA));
+                final ConnectionParameters params =
+                    CmFrames.parameters(s, body, length, ConnectionParameters.MAX_CONNECT_PRIVATE_DATA);
+                connection.peerRnrRetry(params.rnrRetryCount());
+                return onRequest(cmPortSpace(s, body), params);
             }
             case TYPE_REP ->
             {
@@ -100,7 +102,10 @@ final class CmHandshake
                     return fail();
                 }
                 deadlineNs = 0;
-                return onReply(CmFrames.parameters(s, body, length, ConnectionParameters.MAX_ACCEPT_PRIVATE_DATA));
+                final ConnectionParameters params =
+                    CmFrames.parameters(s, body, length, ConnectionParameters.MAX_ACCEPT_PRIVATE_DATA);
+                connection.peerRnrRetry(params.rnrRetryCount());
+                return onReply(params);
             }
             case TYPE_REJ ->
             {

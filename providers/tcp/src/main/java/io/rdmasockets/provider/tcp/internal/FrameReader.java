@@ -48,6 +48,8 @@ final class FrameReader
     private long remaining;
     private boolean discard;
     private boolean placementFailed;
+    private boolean skip;
+    private boolean refuseRequests;
 
     private TcpMemoryRegion[] regions;
     private long[] offsets;
@@ -191,6 +193,22 @@ final class FrameReader
         return connection.isOpen() ? CONTINUE : CLOSED;
     }
 
+    /**
+     * The requester's finite RNR retries ran out while this side had no receive: NAK the stalled request
+     * with RNR_RETRY_EXC_ERR and drop it and everything after it (the requester is in ERR now).
+     *
+     * @return as {@link #parse()}.
+     */
+    int refuseStalled()
+    {
+        if (writePos - readPos >= HEADER_LENGTH)
+        {
+            connection.writer().nak(TcpFrameDescriptor.psn(segment, readPos), WcStatus.RNR_RETRY_EXC_ERR.code());
+        }
+        refuseRequests = true;
+        return parse();
+    }
+
     /** @return false when the frame must wait for a receive (header left unconsumed). */
     private boolean startFrame(final TcpQueuePair qp, final int t, final long length)
     {
@@ -202,6 +220,7 @@ final class FrameReader
         bodyLength = length;
         discard = true;
         placementFailed = false;
+        skip = false;
         qp.onAck(ackPsn(segment, o));
         final FrameWriter writer = connection.writer();
         switch (t)
@@ -213,6 +232,12 @@ final class FrameReader
             case TYPE_READ_RESP -> startReadResponse(qp, length);
             default ->
             {
+                if (refuseRequests)
+                {
+                    // The requester failed with RNR_RETRY_EXC_ERR: what it sent after that is dropped.
+                    skip = true;
+                    return true;
+                }
                 if (QpState.RTS != qp.state())
                 {
                     // A responder in ERR answers instead of ignoring, so the requester fails fast.
@@ -395,6 +420,10 @@ final class FrameReader
     {
         final TcpQueuePair qp = connection.dataQueuePair();
         if (null == qp)
+        {
+            return;
+        }
+        if (skip)
         {
             return;
         }

@@ -2,6 +2,7 @@ package io.rdmasockets.provider.tcp.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -132,30 +133,15 @@ final class Reactor implements Runnable
         {
             while (true)
             {
-                runPending();
-                final long timeoutMs = timeoutMs();
-                selecting = true;
                 try
                 {
-                    if (null != pending.get())
-                    {
-                        sel.selectNow(onSelected);
-                    }
-                    else if (timeoutMs < 0)
-                    {
-                        sel.select(onSelected);
-                    }
-                    else
-                    {
-                        sel.select(onSelected, timeoutMs);
-                    }
+                    iterate(sel);
                 }
-                finally
+                catch (final IOException | RuntimeException ex)
                 {
-                    selecting = false;
+                    // Nothing may end the loop while channels depend on it; log and carry on.
+                    System.getLogger(Reactor.class.getName()).log(System.Logger.Level.WARNING, name, ex);
                 }
-                runPending();
-                runDeadlines();
                 synchronized (this)
                 {
                     if (0 == channels && null == pending.get())
@@ -166,15 +152,6 @@ final class Reactor implements Runnable
                     }
                 }
             }
-        }
-        catch (final Throwable t)
-        {
-            synchronized (this)
-            {
-                running = false;
-                selector = null;
-            }
-            System.getLogger(Reactor.class.getName()).log(System.Logger.Level.ERROR, name + " died", t);
         }
         finally
         {
@@ -190,12 +167,45 @@ final class Reactor implements Runnable
         }
     }
 
+    private void iterate(final Selector sel) throws IOException
+    {
+        runPending();
+        final long timeoutMs = timeoutMs();
+        selecting = true;
+        try
+        {
+            if (null != pending.get())
+            {
+                sel.selectNow(onSelected);
+            }
+            else if (timeoutMs < 0)
+            {
+                sel.select(onSelected);
+            }
+            else
+            {
+                sel.select(onSelected, timeoutMs);
+            }
+        }
+        finally
+        {
+            selecting = false;
+        }
+        runPending();
+        runDeadlines();
+    }
+
     private void onSelected(final SelectionKey key)
     {
         final ReactorHandler handler = (ReactorHandler)key.attachment();
-        if (key.isValid())
+        try
         {
-            safely(handler, key.readyOps());
+            final int readyOps = key.readyOps();
+            safely(handler, readyOps);
+        }
+        catch (final CancelledKeyException ex)
+        {
+            // Closed by another thread meanwhile: nothing to do for it.
         }
     }
 

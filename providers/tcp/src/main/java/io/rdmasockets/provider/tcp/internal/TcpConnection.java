@@ -35,6 +35,9 @@ final class TcpConnection extends ReactorHandler
     private static final int TASK_REGISTER = 1;
     private static final int TASK_RESUME = 2;
     private static final int TASK_FLUSH = 4;
+    private static final int RNR_RETRY_INFINITE = 7;
+    /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
+    private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
     private static final java.util.function.IntBinaryOperator OR = (a, b) -> a | b;
 
     private final SocketChannel channel;
@@ -47,6 +50,8 @@ final class TcpConnection extends ReactorHandler
     private final boolean connecting;
     private SelectionKey key;
     private boolean stalled;
+    private long rnrDeadlineNs;
+    private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
     private volatile TcpQueuePair queuePair;
 
     private TcpConnection(final SocketChannel channel, final TcpRuntime runtime, final boolean connecting,
@@ -240,6 +245,7 @@ final class TcpConnection extends ReactorHandler
         if (0 != (t & TASK_RESUME) && stalled && null != key)
         {
             stalled = false;
+            rnrDeadlineNs = 0;
             afterRead(reader.parse());
         }
         if (0 != (t & TASK_FLUSH) && null != key)
@@ -302,8 +308,19 @@ final class TcpConnection extends ReactorHandler
         }
         if (FrameReader.STALLED == result)
         {
+            final int retries = peerRnrRetry;
+            if (0 == retries)
+            {
+                afterRead(reader.refuseStalled());
+                return;
+            }
             stalled = true;
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            if (RNR_RETRY_INFINITE != retries && 0 == rnrDeadlineNs)
+            {
+                rnrDeadlineNs = System.nanoTime() + retries * RNR_RETRY_DELAY_NS;
+                reactor.addTimed(this);
+            }
         }
         else if (0 == (key.interestOps() & SelectionKey.OP_READ))
         {
@@ -330,10 +347,17 @@ final class TcpConnection extends ReactorHandler
         }
     }
 
+    /** @param retries the peer's RNR retry count from its REQ/REP: how long its requests may wait here. */
+    void peerRnrRetry(final int retries)
+    {
+        peerRnrRetry = retries;
+    }
+
     @Override
     long deadlineNs()
     {
-        return handshake.deadlineNs();
+        final long handshakeNs = handshake.deadlineNs();
+        return 0 != handshakeNs ? handshakeNs : rnrDeadlineNs;
     }
 
     @Override
@@ -343,6 +367,12 @@ final class TcpConnection extends ReactorHandler
         {
             handshake.onTimeout();
             closeQuietly();
+        }
+        else if (0 != rnrDeadlineNs && stalled)
+        {
+            stalled = false;
+            rnrDeadlineNs = 0;
+            afterRead(reader.refuseStalled());
         }
     }
 
@@ -354,7 +384,7 @@ final class TcpConnection extends ReactorHandler
     boolean onCmFrame(final int type, final int status, final MemorySegment s, final long body, final int length)
     {
         final boolean keep = handshake.onFrame(type, status, s, body, length);
-        if (0 == handshake.deadlineNs())
+        if (0 == deadlineNs())
         {
             reactor.removeTimed(this);
         }

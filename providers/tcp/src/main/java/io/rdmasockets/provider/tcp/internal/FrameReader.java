@@ -393,7 +393,7 @@ final class FrameReader
             {
                 MemorySegment.copy(segment, at, memory, offsets[i] + sgeDone, chunk);
             }
-            catch (final IllegalStateException ex)
+            catch (final RuntimeException ex)
             {
                 // The region's arena was closed under us: an access error, never a write elsewhere.
                 fail();

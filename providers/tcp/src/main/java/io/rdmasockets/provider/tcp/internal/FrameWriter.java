@@ -445,7 +445,7 @@ final class FrameWriter
             }
             MemorySegment.copy(memory, offset, segment, end, length);
         }
-        catch (final IllegalStateException ex)
+        catch (final RuntimeException ex)
         {
             // The region's arena closed under an outstanding request: the frame must still be complete.
             segment.asSlice(end, length).fill((byte)0);

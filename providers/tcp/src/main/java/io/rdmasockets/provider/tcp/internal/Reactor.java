@@ -226,6 +226,14 @@ final class Reactor implements Runnable
         {
             // One broken connection must never kill the thread that drives all the others.
             System.getLogger(Reactor.class.getName()).log(System.Logger.Level.WARNING, "handler failed", ex);
+            try
+            {
+                handler.onFailure(ex);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // Already failing; nothing more to do.
+            }
         }
     }
 
@@ -287,6 +295,7 @@ final class Reactor implements Runnable
                 catch (final RuntimeException ex)
                 {
                     System.getLogger(Reactor.class.getName()).log(System.Logger.Level.WARNING, "deadline failed", ex);
+                    h.onFailure(ex);
                 }
             }
         }

@@ -33,4 +33,12 @@ abstract class ReactorHandler
     void onDeadline()
     {
     }
+
+    /**
+     * A callback of this handler threw: fail it (error completions, events) rather than leave work
+     * outstanding forever.
+     *
+     * @param cause what was thrown.
+     */
+    abstract void onFailure(Throwable cause);
 }

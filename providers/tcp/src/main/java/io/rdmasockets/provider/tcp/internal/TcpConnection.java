@@ -421,6 +421,12 @@ final class TcpConnection extends ReactorHandler
         closeQuietly();
     }
 
+    @Override
+    void onFailure(final Throwable cause)
+    {
+        onTransportFailure(cause);
+    }
+
     /** The queue pair was destroyed: drop the connection, the peer sees its requests fail. */
     void onQueuePairClosed()
     {

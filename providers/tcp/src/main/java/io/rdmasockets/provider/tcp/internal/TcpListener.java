@@ -153,6 +153,12 @@ final class TcpListener extends ReactorHandler
         }
     }
 
+    @Override
+    void onFailure(final Throwable cause)
+    {
+        // An accept that failed oddly: the listener itself stays usable.
+    }
+
     /**
      * A valid REQ arrived (reactor thread).
      *

@@ -223,7 +223,7 @@ final class TcpQueuePair implements QueuePair
                     MemorySegment.copy(memory, address - region.address(), sq.inlineData, at, length);
                 }
             }
-            catch (final IllegalStateException ex)
+            catch (final RuntimeException ex)
             {
                 return WcStatus.LOC_PROT_ERR.code();
             }

@@ -1,5 +1,6 @@
 package io.rdmasockets.testsuite.peer;
 
+import io.rdmasockets.testsuite.Listener;
 import io.rdmasockets.testsuite.PairSpec;
 import io.rdmasockets.testsuite.RcEndpoint;
 import io.rdmasockets.testsuite.Tests;
@@ -22,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * waits) and prints {@code STREAMING} after the first completes. It never posts a receive, so the
  * test's own sends stay outstanding. It exits by itself after 60 s in case nobody kills it.
  *
- * <pre>java ... io.rdmasockets.testsuite.peer.RemotePeer tcp 127.0.0.1 40000</pre>
+ * <p>With a fourth argument {@code listen} it listens on {@code address} (port 0, printed as
+ * {@code LISTENING <port>}) and accepts one connection instead of connecting.
+ *
+ * <pre>java ... io.rdmasockets.testsuite.peer.RemotePeer tcp 127.0.0.1 40000 [listen]</pre>
  */
 public final class RemotePeer
 {
@@ -34,7 +38,7 @@ public final class RemotePeer
     }
 
     /**
-     * @param args provider name, address, port.
+     * @param args provider name, address, port, optionally {@code listen}.
      * @throws Exception on any failure (the exit code is then non-zero).
      */
     public static void main(final String[] args) throws Exception
@@ -45,9 +49,20 @@ public final class RemotePeer
             Integer.parseInt(args[2]));
         final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         final PairSpec spec = PairSpec.defaults().queueDepth(64, 16);
-        final RcEndpoint client = RcEndpoint.resolve(provider, destination, spec);
-        client.id.connect(spec.connectParameters());
-        client.events.await(CmEventType.ESTABLISHED, client.id, Duration.ofSeconds(10));
+        final RcEndpoint client;
+        if (args.length > 3 && "listen".equals(args[3]))
+        {
+            // Passive: the test connects to us; the listener stays open until we are killed.
+            final Listener listener = Listener.open(provider, destination.getAddress(), 0, 1);
+            System.out.println("LISTENING " + listener.address.getPort());
+            client = listener.acceptNext(spec);
+        }
+        else
+        {
+            client = RcEndpoint.resolve(provider, destination, spec);
+            client.id.connect(spec.connectParameters());
+            client.events.await(CmEventType.ESTABLISHED, client.id, Duration.ofSeconds(10));
+        }
         System.out.println("CONNECTED");
         final MemoryRegion src = client.registerFilled(MESSAGE_LENGTH, Access.LOCAL_WRITE, 42);
         long posted = 0;

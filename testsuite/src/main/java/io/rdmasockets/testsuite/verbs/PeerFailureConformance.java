@@ -1,6 +1,7 @@
 package io.rdmasockets.testsuite.verbs;
 
 import io.rdmasockets.testsuite.AbstractVerbsTest;
+import io.rdmasockets.testsuite.CmEventQueue;
 import io.rdmasockets.testsuite.JavaProcess;
 import io.rdmasockets.testsuite.Listener;
 import io.rdmasockets.testsuite.PairSpec;
@@ -20,6 +21,7 @@ import io.rdmasockets.verbs.cm.CmEventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,42 +71,67 @@ public abstract class PeerFailureConformance extends AbstractVerbsTest
         final Listener listener = closeAfter(Listener.open(provider(), testAddress(), 0, 4));
         final JavaProcess peer = startPeer(listener);
         final RcEndpoint server = acceptPeer(listener, peer);
-        final MemoryRegion dst = server.register((long)RECEIVES * RemotePeer.MESSAGE_LENGTH, Access.LOCAL_WRITE);
+        assertSurvivesPeerDeathMidTransfer(server, listener.events, peer);
+    }
+
+    @Test
+    public void shouldFailOutstandingWorkAndDisconnectWithinTwoSecondsWhenAcceptingPeerDies() throws Exception
+    {
+        // The survivor is the active side this time: the peer listens and accepts.
+        final JavaProcess peer = closeAfter(JavaProcess.start("RemotePeer", JavaProcess.javaCommand(RemotePeer.class,
+            provider().name(), testAddress().getHostAddress(), "0", "listen")));
+        final String listening = peer.awaitLine("LISTENING", Duration.ofSeconds(30));
+        final int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
+        final PairSpec spec = PairSpec.defaults().queueDepth(64, RECEIVES);
+        final RcEndpoint client = closeAfter(RcEndpoint.resolve(provider(), new InetSocketAddress(testAddress(), port),
+            spec));
+        client.id.connect(spec.connectParameters());
+        client.events.await(CmEventType.ESTABLISHED, client.id, DEFAULT_TIMEOUT);
+        peer.awaitLine("CONNECTED", DEFAULT_TIMEOUT);
+        assertSurvivesPeerDeathMidTransfer(client, client.events, peer);
+    }
+
+    /** Streams from the peer into {@code survivor}, leaves sends outstanding, kills the peer, checks. */
+    private static void assertSurvivesPeerDeathMidTransfer(
+        final RcEndpoint survivor, final CmEventQueue events, final JavaProcess peer) throws Exception
+    {
+        final MemoryRegion dst = survivor.register((long)RECEIVES * RemotePeer.MESSAGE_LENGTH, Access.LOCAL_WRITE);
         for (int i = 0; i < RECEIVES; i++)
         {
-            server.postReceive(i, dst, (long)i * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
+            survivor.postReceive(i, dst, (long)i * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
         }
         // Stream until well under way.
         int received = 0;
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (received < 500)
         {
-            for (final Wc wc : Tests.pollUpTo(server.recvCq, server.wc, 64, Duration.ZERO))
+            for (final Wc wc : Tests.pollUpTo(survivor.recvCq, survivor.wc, 64, Duration.ZERO))
             {
                 assertEquals(WcStatus.SUCCESS, wc.status(), wc::toString);
                 received++;
-                server.postReceive(wc.wrId(), dst, wc.wrId() * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
+                survivor.postReceive(wc.wrId(), dst, wc.wrId() * RemotePeer.MESSAGE_LENGTH, RemotePeer.MESSAGE_LENGTH);
             }
             assertTrue(System.nanoTime() < deadlineNs, "only " + received + " messages streamed: " + peer);
             Tests.idle();
         }
         // The peer never posts receives: these sends are outstanding when it dies.
-        final MemoryRegion src = server.register(64, Access.LOCAL_WRITE);
+        final MemoryRegion src = survivor.register(64, Access.LOCAL_WRITE);
         for (int i = 0; i < 4; i++)
         {
-            server.post(1000 + i, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);
+            survivor.post(1000 + i, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);
         }
 
         final long killedNs = System.nanoTime();
         peer.process().destroyForcibly();
 
-        final CmEvent disconnected = listener.events.poll(e -> e.id() == server.id, DETECTION.plusMillis(500));
+        final CmEvent disconnected = events.poll(e -> e.id() == survivor.id, DETECTION.plusMillis(500));
         final long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
-        assertNotNull(disconnected, "no CM event within " + DETECTION + " of the peer's death");
+        assertNotNull(disconnected, () -> "no CM event within " + DETECTION + " of the peer's death; peer printed " +
+            peer.lines());
         assertEquals(CmEventType.DISCONNECTED, disconnected.type(), disconnected::toString);
         assertTrue(detectedMs <= DETECTION.toMillis(), "DISCONNECTED after " + detectedMs + " ms");
 
-        final List<Wc> sends = Tests.pollUpTo(server.sendCq, server.wc, 4, DETECTION);
+        final List<Wc> sends = Tests.pollUpTo(survivor.sendCq, survivor.wc, 4, DETECTION);
         assertEquals(4, sends.size(), () -> "outstanding sends must complete within " + DETECTION + ": " + sends);
         for (int i = 0; i < sends.size(); i++)
         {
@@ -113,10 +140,10 @@ public abstract class PeerFailureConformance extends AbstractVerbsTest
         }
         assertTrue(System.nanoTime() - killedNs <= DETECTION.toNanos() + TimeUnit.MILLISECONDS.toNanos(500),
             "error completions took too long");
-        server.awaitState(QpState.ERR);
+        survivor.awaitState(QpState.ERR);
         // Every receive still posted is flushed (some may have completed with data before the death).
         final List<Wc> receives = new ArrayList<>(
-            Tests.pollUpTo(server.recvCq, server.wc, RECEIVES, DETECTION));
+            Tests.pollUpTo(survivor.recvCq, survivor.wc, RECEIVES, DETECTION));
         assertEquals(RECEIVES, receives.size(), "every posted receive completes");
         assertEquals(WcStatus.WR_FLUSH_ERR, receives.getLast().status(), receives::toString);
     }
@@ -133,7 +160,8 @@ public abstract class PeerFailureConformance extends AbstractVerbsTest
         peer.process().destroyForcibly();
         final CmEvent disconnected = listener.events.poll(e -> e.id() == server.id, DETECTION.plusMillis(500));
         final long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
-        assertNotNull(disconnected, "no CM event within " + DETECTION + " of the peer's death");
+        assertNotNull(disconnected, () -> "no CM event within " + DETECTION + " of the peer's death; peer printed " +
+            peer.lines());
         assertEquals(CmEventType.DISCONNECTED, disconnected.type(), disconnected::toString);
         assertTrue(detectedMs <= DETECTION.toMillis(), "DISCONNECTED after " + detectedMs + " ms");
         server.awaitState(QpState.ERR);

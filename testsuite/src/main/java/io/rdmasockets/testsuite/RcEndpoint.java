@@ -299,7 +299,8 @@ public final class RcEndpoint implements AutoCloseable
     {
         final int rc = qp.postSend(wr);
         assertEquals(0, rc, () -> name + ": postSend(wrId=" + wr.wrId() + ", " +
-            io.rdmasockets.verbs.WrOpcode.toString(wr.opcode()) + ") returned " + io.rdmasockets.common.Errno.nameOf(rc));
+            io.rdmasockets.verbs.WrOpcode.toString(wr.opcode()) + ") returned " +
+            io.rdmasockets.common.Errno.nameOf(rc));
     }
 
     /**

@@ -157,7 +157,8 @@ public final class Tests
     {
         final VerbsException e = assertThrows(VerbsException.class, call::run, what + " should fail with " + expected);
         assertEquals(expected.code(), e.errno(),
-            () -> what + ": expected " + expected + " but was " + Errno.nameOf(e.errno()) + " (" + e.getMessage() + ")");
+            () -> what + ": expected " + expected + " but was " + Errno.nameOf(e.errno()) + " (" + e.getMessage() +
+                ")");
         return e;
     }
 

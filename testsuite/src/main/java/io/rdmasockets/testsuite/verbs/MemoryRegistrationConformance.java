@@ -75,7 +75,8 @@ public abstract class MemoryRegistrationConformance extends AbstractVerbsTest
     {
         final ProtectionDomain pd = openPd();
         // The device cannot DMA into memory the GC moves.
-        assertThrowsErrno(Errno.EINVAL, () -> pd.registerMemory(MemorySegment.ofArray(new byte[4096]), Access.LOCAL_WRITE),
+        final MemorySegment heap = MemorySegment.ofArray(new byte[4096]);
+        assertThrowsErrno(Errno.EINVAL, () -> pd.registerMemory(heap, Access.LOCAL_WRITE),
             "registerMemory(heap segment)");
     }
 

@@ -73,6 +73,11 @@ final class PingPong
         while (!received || !sent)
         {
             final int n = side.recvCq.poll(wc);
+            if (0 == n)
+            {
+                // Two spinning threads and a reactor share few CPUs in tests: give the others a turn.
+                Thread.yield();
+            }
             for (int i = 0; i < n; i++)
             {
                 if (WcStatus.SUCCESS.code() != wc.statusCode(i))

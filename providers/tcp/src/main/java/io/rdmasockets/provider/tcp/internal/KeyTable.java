@@ -90,6 +90,12 @@ final class KeyTable
         snapshot = new Snapshot(keys, regions);
     }
 
+    /** @param key a key. @return true while it is registered, for tests. */
+    boolean contains(final int key)
+    {
+        return Arrays.binarySearch(snapshot.keys, key) >= 0;
+    }
+
     /** @return the number of keys, for tests. */
     int size()
     {

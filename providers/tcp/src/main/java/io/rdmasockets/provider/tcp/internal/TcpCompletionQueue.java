@@ -23,6 +23,8 @@ final class TcpCompletionQueue implements CompletionQueue
     private static final int UNARMED = 0;
     private static final int ARMED_ALL = 1;
     private static final int ARMED_SOLICITED = 2;
+    /** Connections a single empty poll reads at most (round robin), bounding its cost. */
+    private static final int MAX_FEEDERS_PER_POLL = 8;
 
     private final TcpContext context;
     private final TcpCompletionChannel channel;
@@ -35,12 +37,14 @@ final class TcpCompletionQueue implements CompletionQueue
     private int[] qpNumbers;
     private boolean[] withImm;
     private int mask;
-    private long head;
-    private long tail;
+    private volatile long head;
+    private volatile long tail;
+    private volatile boolean open = true;
+    private volatile TcpConnection[] feeders = new TcpConnection[0];
+    private int nextFeeder;
     private int armed;
     private int unacknowledgedEvents;
     private int attachedQueuePairs;
-    private boolean open = true;
 
     TcpCompletionQueue(final TcpContext context, final int minEntries, final TcpCompletionChannel channel)
     {
@@ -177,7 +181,80 @@ final class TcpCompletionQueue implements CompletionQueue
     }
 
     @Override
-    public synchronized int poll(final WorkCompletions completions, final int max)
+    public int poll(final WorkCompletions completions, final int max)
+    {
+        if (!open)
+        {
+            return -Errno.EBADF.code();
+        }
+        if (head == tail)
+        {
+            // Busy-poll mode: the polling thread reads the connections feeding this queue itself,
+            // sparing the hand-off to a reactor thread (which still runs when nobody polls).
+            progress();
+            if (head == tail)
+            {
+                return 0;
+            }
+        }
+        return drain(completions, max);
+    }
+
+    private void progress()
+    {
+        final TcpConnection[] f = feeders;
+        final int n = f.length;
+        if (0 == n)
+        {
+            return;
+        }
+        final int limit = Math.min(n, MAX_FEEDERS_PER_POLL);
+        int i = nextFeeder;
+        for (int k = 0; k < limit; k++)
+        {
+            if (i >= n)
+            {
+                i = 0;
+            }
+            f[i++].progressFromPoller();
+        }
+        nextFeeder = i;
+    }
+
+    /** @param c a connection whose queue pair completes here; polls read it directly. */
+    synchronized void addFeeder(final TcpConnection c)
+    {
+        final TcpConnection[] f = feeders;
+        for (final TcpConnection x : f)
+        {
+            if (x == c)
+            {
+                return;
+            }
+        }
+        final TcpConnection[] grown = java.util.Arrays.copyOf(f, f.length + 1);
+        grown[f.length] = c;
+        feeders = grown;
+    }
+
+    /** @param c a connection no longer feeding this queue. */
+    synchronized void removeFeeder(final TcpConnection c)
+    {
+        final TcpConnection[] f = feeders;
+        for (int i = 0; i < f.length; i++)
+        {
+            if (f[i] == c)
+            {
+                final TcpConnection[] shrunk = new TcpConnection[f.length - 1];
+                System.arraycopy(f, 0, shrunk, 0, i);
+                System.arraycopy(f, i + 1, shrunk, i, f.length - i - 1);
+                feeders = shrunk;
+                return;
+            }
+        }
+    }
+
+    private synchronized int drain(final WorkCompletions completions, final int max)
     {
         if (!open)
         {
@@ -240,7 +317,7 @@ final class TcpCompletionQueue implements CompletionQueue
     }
 
     @Override
-    public synchronized boolean isOpen()
+    public boolean isOpen()
     {
         return open;
     }

@@ -47,9 +47,12 @@ final class TcpConnection extends ReactorHandler
     private final CmHandshake handshake;
     private final AtomicInteger tasks = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held by whichever thread runs the reader: the reactor, or a thread busy-polling a CQ. */
+    private final AtomicBoolean reading = new AtomicBoolean();
     private final boolean connecting;
     private SelectionKey key;
-    private boolean stalled;
+    private volatile boolean stalled;
+    private volatile boolean registered;
     private long rnrDeadlineNs;
     private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
     private volatile TcpQueuePair queuePair;
@@ -199,6 +202,39 @@ final class TcpConnection extends ReactorHandler
         return !closed.get();
     }
 
+    /**
+     * From a thread polling a completion queue this connection feeds: read and process what the
+     * socket has, unless another thread is reading or the stream waits for a receive.
+     */
+    void progressFromPoller()
+    {
+        if (stalled || !registered || closed.get() || !reading.compareAndSet(false, true))
+        {
+            return;
+        }
+        int result;
+        try
+        {
+            result = reader.onReadable();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            reading.set(false);
+            onTransportFailure(ex);
+            return;
+        }
+        reading.set(false);
+        if (FrameReader.STALLED == result)
+        {
+            // Interest ops belong to the reactor: let it re-check and switch reading off.
+            resumeReceiving();
+        }
+        if (writer.hasUrgentWork())
+        {
+            writer.flushFromPoster();
+        }
+    }
+
     /** From a posting thread: a receive was posted while the inbound stream waited for one. */
     void resumeReceiving()
     {
@@ -237,16 +273,38 @@ final class TcpConnection extends ReactorHandler
             {
                 reactor.addTimed(this);
             }
+            registered = true;
             if (!connecting)
             {
                 flush();
             }
         }
-        if (0 != (t & TASK_RESUME) && stalled && null != key)
+        if (0 != (t & TASK_RESUME) && null != key)
         {
-            stalled = false;
-            rnrDeadlineNs = 0;
-            afterRead(reader.parse());
+            // Parse what is buffered whether or not this thread saw the stall: a poller may have.
+            if (reading.compareAndSet(false, true))
+            {
+                final int result;
+                try
+                {
+                    result = reader.parse();
+                }
+                finally
+                {
+                    reading.set(false);
+                }
+                if (FrameReader.STALLED != result)
+                {
+                    stalled = false;
+                    rnrDeadlineNs = 0;
+                }
+                afterRead(result);
+            }
+            else
+            {
+                tasks.accumulateAndGet(TASK_RESUME, OR);
+                reactor.schedule(this);
+            }
         }
         if (0 != (t & TASK_FLUSH) && null != key)
         {
@@ -262,17 +320,21 @@ final class TcpConnection extends ReactorHandler
             finishConnect();
             return;
         }
-        if (0 != (readyOps & SelectionKey.OP_READ))
+        if (0 != (readyOps & SelectionKey.OP_READ) && reading.compareAndSet(false, true))
         {
+            final int result;
             try
             {
-                afterRead(reader.onReadable());
+                result = reader.onReadable();
             }
             catch (final IOException ex)
             {
+                reading.set(false);
                 onTransportFailure(ex);
                 return;
             }
+            reading.set(false);
+            afterRead(result);
         }
         if (0 != (readyOps & SelectionKey.OP_WRITE) && !closed.get())
         {
@@ -311,7 +373,7 @@ final class TcpConnection extends ReactorHandler
             final int retries = peerRnrRetry;
             if (0 == retries)
             {
-                afterRead(reader.refuseStalled());
+                refuseStalled();
                 return;
             }
             stalled = true;
@@ -347,6 +409,24 @@ final class TcpConnection extends ReactorHandler
         }
     }
 
+    private void refuseStalled()
+    {
+        if (!reading.compareAndSet(false, true))
+        {
+            return;
+        }
+        final int result;
+        try
+        {
+            result = reader.refuseStalled();
+        }
+        finally
+        {
+            reading.set(false);
+        }
+        afterRead(result);
+    }
+
     /** @param retries the peer's RNR retry count from its REQ/REP: how long its requests may wait here. */
     void peerRnrRetry(final int retries)
     {
@@ -372,7 +452,7 @@ final class TcpConnection extends ReactorHandler
         {
             stalled = false;
             rnrDeadlineNs = 0;
-            afterRead(reader.refuseStalled());
+            refuseStalled();
         }
     }
 
@@ -448,6 +528,11 @@ final class TcpConnection extends ReactorHandler
         catch (final IOException ignore)
         {
             // Closing is best effort; the descriptor is released either way.
+        }
+        final TcpQueuePair qp = queuePair;
+        if (null != qp)
+        {
+            qp.detachFeeder(this);
         }
         handshake.onClosed();
         reactor.release();

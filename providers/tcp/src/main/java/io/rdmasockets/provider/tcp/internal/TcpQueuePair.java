@@ -547,8 +547,17 @@ final class TcpQueuePair implements QueuePair
             connection = c;
             state = QpState.RTS;
         }
+        sendCq.addFeeder(c);
+        receiveCq.addFeeder(c);
         c.writer().flushFromPoster();
         return true;
+    }
+
+    /** @param c a connection that stops feeding this queue pair's completion queues. */
+    void detachFeeder(final TcpConnection c)
+    {
+        sendCq.removeFeeder(c);
+        receiveCq.removeFeeder(c);
     }
 
     @Override
@@ -597,9 +606,13 @@ final class TcpQueuePair implements QueuePair
             rq.head = rq.tail;
             c = connection;
         }
-        if (null != c && dropConnection)
+        if (null != c)
         {
-            c.onQueuePairClosed();
+            detachFeeder(c);
+            if (dropConnection)
+            {
+                c.onQueuePairClosed();
+            }
         }
         sendCq.detach();
         receiveCq.detach();

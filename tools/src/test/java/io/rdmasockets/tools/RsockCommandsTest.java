@@ -77,6 +77,27 @@ class RsockCommandsTest
     }
 
     @Test
+    void shouldShowWhyAProviderIsUnavailable()
+    {
+        System.setProperty("rdmasockets.tcp.disabled", "true");
+        try
+        {
+            final Run devices = rsock("devices");
+            assertEquals(Rsock.EXIT_FAILURE, devices.exitCode(), devices::toString);
+            assertTrue(Pattern.compile("(?m)^\\s+tcp\\s+priority -?\\d+\\s+unavailable: .*rdmasockets\\.tcp\\.disabled")
+                .matcher(devices.out()).find(), devices::toString);
+            final Run demo = rsock("demo", "--provider", "tcp");
+            assertEquals(Rsock.EXIT_FAILURE, demo.exitCode(), demo::toString);
+            assertTrue(demo.err().startsWith("rsock demo: verbs provider 'tcp' is unavailable: "), demo::toString);
+            assertEquals(1, demo.err().lines().count(), demo::toString);
+        }
+        finally
+        {
+            System.clearProperty("rdmasockets.tcp.disabled");
+        }
+    }
+
+    @Test
     void shouldPassEveryDemoCheck()
     {
         final Run run = rsock("demo", "--provider", "tcp");

@@ -6,6 +6,7 @@
 module io.rdmasockets.testsuite {
     requires transitive io.rdmasockets.verbs;
     requires transitive org.junit.jupiter.api;
+    requires transitive org.junit.jupiter.params;
 
     exports io.rdmasockets.testsuite;
     exports io.rdmasockets.testsuite.verbs;

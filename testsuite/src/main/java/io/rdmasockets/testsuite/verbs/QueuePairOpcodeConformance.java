@@ -19,12 +19,17 @@ import io.rdmasockets.verbs.WrOpcode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.rdmasockets.testsuite.Tests.assertAllBytes;
 import static io.rdmasockets.testsuite.Tests.assertPattern;
@@ -384,6 +389,58 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
         final List<Wc> wcs = pair.client.awaitSendCompletions(2);
         assertWc(wcs.get(0), 1, WcOpcode.RDMA_WRITE, pair.client);
         assertWc(wcs.get(1), 2, WcOpcode.RDMA_WRITE, pair.client);
+    }
+
+    static Stream<Arguments> opcodesAndEdgeLengths()
+    {
+        final List<Arguments> cases = new ArrayList<>();
+        for (final int opcode : new int[] {WrOpcode.SEND, WrOpcode.SEND_WITH_IMM, WrOpcode.RDMA_WRITE,
+            WrOpcode.RDMA_WRITE_WITH_IMM, WrOpcode.RDMA_READ})
+        {
+            // Around powers of two and typical frame/MTU sizes, where framing code goes wrong.
+            for (final int length : new int[] {1, 7, 63, 64, 65, 1023, 1024, 4095, 4096, 4097, 65535, 65536, 65537,
+                262_145})
+            {
+                cases.add(Arguments.of(WrOpcode.toString(opcode), opcode, length));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} of {2} bytes")
+    @MethodSource("opcodesAndEdgeLengths")
+    public void shouldTransferEdgeLengthsByteExact(final String name, final int opcode, final int length)
+        throws Exception
+    {
+        final RcPair pair = connectPair();
+        final int room = length + 128;
+        final MemoryRegion local = pair.client.registerFilled(room, RW, 1000 + length);
+        final MemoryRegion remote = pair.server.registerFilled(room, RW, 2000 + length);
+        final boolean read = WrOpcode.RDMA_READ == opcode;
+        final boolean consumesReceive = WrOpcode.RDMA_WRITE != opcode && !read;
+        if (consumesReceive)
+        {
+            pair.server.postReceive(1, remote, 64, length);
+        }
+        pair.client.post(2, opcode, SendFlags.SIGNALED, local, 32, length, remote.address() + 64, remote.rkey(), IMM);
+        final Wc sent = pair.client.awaitSendCompletion();
+        assertEquals(WcStatus.SUCCESS, sent.status(), sent::toString);
+        if (consumesReceive)
+        {
+            final Wc received = pair.server.awaitRecvCompletion();
+            assertEquals(WcStatus.SUCCESS, received.status(), received::toString);
+            assertEquals(length, received.byteLength(), received::toString);
+        }
+        final MemoryRegion from = read ? remote : local;
+        final MemoryRegion to = read ? local : remote;
+        final int fromSeed = read ? 2000 + length : 1000 + length;
+        final int toSeed = read ? 1000 + length : 2000 + length;
+        final long fromOffset = read ? 64 : 32;
+        final long toOffset = read ? 32 : 64;
+        assertPattern(to.segment().asSlice(toOffset, length), fromSeed, fromOffset, name + " payload");
+        assertPattern(to.segment().asSlice(0, toOffset), toSeed, 0, name + " bytes before");
+        assertPattern(to.segment().asSlice(toOffset + length), toSeed, toOffset + length, name + " bytes after");
+        assertPattern(from.segment(), fromSeed, name + " source unchanged");
     }
 
     @Test

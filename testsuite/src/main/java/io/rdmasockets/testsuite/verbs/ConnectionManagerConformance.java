@@ -139,6 +139,38 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
     }
 
     @Test
+    public void shouldReceiveWhatActiveSideSendsRightAfterEstablished() throws Exception
+    {
+        final Listener listener = listen(8);
+        final PairSpec spec = PairSpec.defaults();
+        final RcEndpoint client = resolveClient(listener, spec);
+        // rsocket posts its receives before connect and accept: legal before the QP is RTR.
+        final MemoryRegion clientRecv = client.register(64, Access.LOCAL_WRITE);
+        client.postReceive(7, clientRecv, 0, 64);
+        client.id.connect(spec.connectParameters());
+        final RcEndpoint server = closeAfter(RcEndpoint.forRequest(listener, listener.awaitRequest(DEFAULT_TIMEOUT),
+            spec));
+        final MemoryRegion serverRecv = server.register(64, Access.LOCAL_WRITE);
+        server.postReceive(8, serverRecv, 0, 64);
+        server.id.accept(spec.acceptParameters());
+        client.events.await(CmEventType.ESTABLISHED, client.id, DEFAULT_TIMEOUT);
+        final MemoryRegion src = client.registerFilled(64, Access.LOCAL_WRITE, 9);
+        client.post(1, io.rdmasockets.verbs.WrOpcode.SEND, io.rdmasockets.verbs.SendFlags.SIGNALED, src, 0, 64, 0,
+            0, 0);
+        // The passive side has not taken its ESTABLISHED yet: its QP must already take the message.
+        final Wc received = server.awaitRecvCompletion();
+        assertEquals(WcStatus.SUCCESS, received.status(), received::toString);
+        assertEquals(8, received.wrId());
+        Tests.assertPattern(serverRecv.segment(), 9, "first message");
+        listener.events.await(CmEventType.ESTABLISHED, server.id, DEFAULT_TIMEOUT);
+        final MemoryRegion reply = server.registerFilled(64, Access.LOCAL_WRITE, 10);
+        server.post(2, io.rdmasockets.verbs.WrOpcode.SEND, io.rdmasockets.verbs.SendFlags.SIGNALED, reply, 0, 64, 0,
+            0, 0);
+        assertEquals(7, client.awaitRecvCompletion().wrId(), "receive posted before connect");
+        Tests.assertPattern(clientRecv.segment(), 10, "reply");
+    }
+
+    @Test
     public void shouldRejectWithPrivateData() throws Exception
     {
         final Listener listener = listen(8);

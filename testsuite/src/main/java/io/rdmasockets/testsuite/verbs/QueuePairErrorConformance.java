@@ -242,6 +242,37 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
     }
 
     @Test
+    public void shouldFailReadBeyondRemoteRegionEnd() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final MemoryRegion target = pair.server.registerFilled(LENGTH, Access.LOCAL_WRITE | Access.REMOTE_READ,
+            TARGET_SEED);
+        final MemoryRegion dst = pair.client.register(LENGTH, Access.LOCAL_WRITE);
+        pair.client.post(103, WrOpcode.RDMA_READ, SendFlags.SIGNALED, dst, 0, 64, target.address() + LENGTH - 32,
+            target.rkey(), 0);
+        assertRemoteAccessError(pair, 103, target);
+    }
+
+    @Test
+    public void shouldFailWithLocalProtectionErrorAtReceiverForBadReceiveLkey() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final MemoryRegion src = pair.client.registerFilled(LENGTH, Access.LOCAL_WRITE, 12);
+        final MemoryRegion dst = pair.server.register(LENGTH, Access.LOCAL_WRITE);
+        final io.rdmasockets.verbs.ReceiveWorkRequest rwr = pair.server.recvWr().wrId(104);
+        rwr.sgl().add(dst.address(), 64, dst.lkey() ^ 0x0F0F_0000);
+        pair.server.postReceive(rwr);
+        pair.client.post(105, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);
+        final Wc received = pair.server.awaitRecvCompletion();
+        assertEquals(WcStatus.LOC_PROT_ERR, received.status(), received::toString);
+        assertEquals(104, received.wrId());
+        pair.server.awaitState(QpState.ERR);
+        Tests.assertAllBytes(dst.segment(), (byte)0, "receive memory named by a bad lkey's address");
+        final Wc sent = pair.client.awaitSendCompletion();
+        assertNotEquals(WcStatus.SUCCESS, sent.status(), () -> "the sender learns its send failed: " + sent);
+    }
+
+    @Test
     public void shouldFailWithLocalLengthErrorWhenReceiveIsTooSmall() throws Exception
     {
         final RcPair pair = connectPair();

@@ -213,6 +213,27 @@ public abstract class QueuePairOrderingConformance extends AbstractVerbsTest
     }
 
     @Test
+    public void shouldCompleteMoreOutstandingReadsThanReadDepthInOrder() throws Exception
+    {
+        final RcPair pair = connectPair();
+        final int reads = 64;
+        final MemoryRegion remote = pair.server.registerFilled(reads * 1024L, RW, 6);
+        final MemoryRegion local = pair.client.register(reads * 1024L, Access.LOCAL_WRITE);
+        // The connection allows 4 reads in flight; the rest must queue, not fail.
+        for (int i = 0; i < reads; i++)
+        {
+            pair.client.post(i, WrOpcode.RDMA_READ, SendFlags.SIGNALED, local, i * 1024L, 1024,
+                remote.address() + (reads - 1 - i) * 1024L, remote.rkey(), 0);
+        }
+        final List<Wc> wcs = pair.client.awaitSendCompletions(reads);
+        for (int i = 0; i < reads; i++)
+        {
+            assertSuccess(wcs.get(i), i, "read completion");
+            assertPattern(local.segment().asSlice(i * 1024L, 1024), 6, (reads - 1 - i) * 1024L, "read " + i);
+        }
+    }
+
+    @Test
     public void shouldCompleteMixedOpcodesInPostOrderOnBothSides() throws Exception
     {
         final RcPair pair = connectPair();

@@ -106,6 +106,12 @@ final class FrameReader
         return CONTINUE;
     }
 
+    /** @return true when no byte more fits (the parser waits for a receive with the buffer full). */
+    boolean isFull()
+    {
+        return capacity - writePos < 1;
+    }
+
     /** @return as {@link #onReadable()}, for bytes already buffered (after an RNR stall). */
     int parse()
     {
@@ -166,6 +172,7 @@ final class FrameReader
             }
             if (!startFrame(qp, t, length))
             {
+                compact();
                 return connection.isOpen() ? STALLED : CLOSED;
             }
             readPos += HEADER_LENGTH;
@@ -179,18 +186,23 @@ final class FrameReader
                 finishFrame();
             }
         }
+        compact();
+        return connection.isOpen() ? CONTINUE : CLOSED;
+    }
+
+    private void compact()
+    {
         if (readPos == writePos)
         {
             readPos = 0;
             writePos = 0;
         }
-        else if (capacity - writePos < HEADER_LENGTH + MAX_CM_BODY_LENGTH)
+        else if (readPos > 0 && capacity - writePos < HEADER_LENGTH + MAX_CM_BODY_LENGTH)
         {
             MemorySegment.copy(segment, readPos, segment, 0, writePos - readPos);
             writePos -= readPos;
             readPos = 0;
         }
-        return connection.isOpen() ? CONTINUE : CLOSED;
     }
 
     /**

@@ -377,7 +377,14 @@ final class TcpConnection extends ReactorHandler
                 return;
             }
             stalled = true;
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            // Keep reading into the buffer while it has room, so a dead peer's FIN/RST is still seen;
+            // only a full buffer turns reading off (back-pressure), until a receive is posted.
+            final int ops = key.interestOps();
+            final int wanted = reader.isFull() ? ops & ~SelectionKey.OP_READ : ops | SelectionKey.OP_READ;
+            if (wanted != ops)
+            {
+                key.interestOps(wanted);
+            }
             if (RNR_RETRY_INFINITE != retries && 0 == rnrDeadlineNs)
             {
                 rnrDeadlineNs = System.nanoTime() + retries * RNR_RETRY_DELAY_NS;

@@ -272,7 +272,8 @@ public final class DemoCommand implements Callable<Integer>
         narrate(String.format("client: posted RDMA_WRITE of %d x 0xff with rkey=0x%08x (the region's is 0x%08x)",
             PAYLOAD, badRkey, client.peer().rkey()));
         final Completion c = client.awaitCompletion(cwc, TIMEOUT);
-        narrate("client: completion " + c + "; client QP is now " + client.qp().state());
+        narrate("client: completion " + c + "; QPs are now client " + client.qp().state() + ", server " +
+            server.qp().state() + " (a protection error is fatal to the connection, as in RC)");
         final long after = crc32c(target);
         check(c.status() == WcStatus.REM_ACCESS_ERR, c.status() == WcStatus.REM_ACCESS_ERR ?
             "write rejected with REM_ACCESS_ERR" : "expected REM_ACCESS_ERR, got " + c.status());

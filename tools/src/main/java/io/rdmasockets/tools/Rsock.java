@@ -27,7 +27,8 @@ import java.util.concurrent.ExecutionException;
     description = "RDMA sockets for the JVM: providers, devices, demos and benchmarks.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Run 'rsock COMMAND --help' for a command's options."},
+    footer = {"", "Examples:", "  rsock devices -v", "  rsock demo", "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
+        "", "Run 'rsock COMMAND --help' for a command's options."},
     subcommands = {DevicesCommand.class, DemoCommand.class, BenchVerbsCommand.class})
 public final class Rsock implements Runnable
 {

@@ -115,7 +115,7 @@ final class CmHandshake
                 }
                 deadlineNs = 0;
                 state = DONE;
-                TcpConnection.deliver(id, CmEventType.REJECTED, status, CmFrames.rejectParameters(s, body, length));
+                TcpCmId.deliver(id, CmEventType.REJECTED, status, CmFrames.rejectParameters(s, body, length));
                 connection.closeQuietly();
                 return false;
             }
@@ -126,7 +126,7 @@ final class CmHandshake
                     return fail();
                 }
                 state = ESTABLISHED;
-                TcpConnection.deliver(id, CmEventType.ESTABLISHED, 0, null);
+                TcpCmId.deliver(id, CmEventType.ESTABLISHED, 0, null);
                 return true;
             }
             case TYPE_DREQ ->
@@ -142,7 +142,7 @@ final class CmHandshake
                 connection.writer().closeWhenDrained();
                 if (report)
                 {
-                    TcpConnection.deliver(id, CmEventType.DISCONNECTED, 0, null);
+                    TcpCmId.deliver(id, CmEventType.DISCONNECTED, 0, null);
                 }
                 return true;
             }
@@ -151,7 +151,7 @@ final class CmHandshake
                 if (DISCONNECTING == state)
                 {
                     state = DONE;
-                    TcpConnection.deliver(id, CmEventType.DISCONNECTED, 0, null);
+                    TcpCmId.deliver(id, CmEventType.DISCONNECTED, 0, null);
                 }
                 connection.closeQuietly();
                 return false;
@@ -198,7 +198,7 @@ final class CmHandshake
         if (null == qp || !qp.isOpen())
         {
             state = DONE;
-            TcpConnection.deliver(id, CmEventType.CONNECT_ERROR, -Errno.ECONNABORTED.code(), null);
+            TcpCmId.deliver(id, CmEventType.CONNECT_ERROR, -Errno.ECONNABORTED.code(), null);
             connection.closeQuietly();
             return false;
         }
@@ -208,11 +208,11 @@ final class CmHandshake
         if (!qp.connect(connection))
         {
             state = DONE;
-            TcpConnection.deliver(id, CmEventType.CONNECT_ERROR, -Errno.ECONNABORTED.code(), null);
+            TcpCmId.deliver(id, CmEventType.CONNECT_ERROR, -Errno.ECONNABORTED.code(), null);
             connection.closeQuietly();
             return false;
         }
-        TcpConnection.deliver(id, CmEventType.ESTABLISHED, 0, params);
+        TcpCmId.deliver(id, CmEventType.ESTABLISHED, 0, params);
         return true;
     }
 
@@ -320,7 +320,7 @@ final class CmHandshake
         {
             state = DONE;
             deadlineNs = 0;
-            TcpConnection.deliver(id, CmEventType.REJECTED, CmEvent.REJECT_INVALID_SERVICE_ID,
+            TcpCmId.deliver(id, CmEventType.REJECTED, CmEvent.REJECT_INVALID_SERVICE_ID,
                 new ConnectionParameters(new byte[ConnectionParameters.MAX_REJECT_PRIVATE_DATA], 0, 0, false, 0, 0));
         }
     }
@@ -330,7 +330,7 @@ final class CmHandshake
         if (WAIT_REP == state)
         {
             state = DONE;
-            TcpConnection.deliver(id, CmEventType.UNREACHABLE, -Errno.ETIMEDOUT.code(), null);
+            TcpCmId.deliver(id, CmEventType.UNREACHABLE, -Errno.ETIMEDOUT.code(), null);
         }
         deadlineNs = 0;
     }
@@ -346,10 +346,10 @@ final class CmHandshake
         deadlineNs = 0;
         switch (state)
         {
-            case WAIT_REP -> TcpConnection.deliver(id, CmEventType.UNREACHABLE,
+            case WAIT_REP -> TcpCmId.deliver(id, CmEventType.UNREACHABLE,
                 -(Errno.ECONNRESET == errno ? Errno.ETIMEDOUT : errno).code(), null);
-            case REP_SENT -> TcpConnection.deliver(id, CmEventType.CONNECT_ERROR, -errno.code(), null);
-            case ESTABLISHED, DISCONNECTING -> TcpConnection.deliver(id, CmEventType.DISCONNECTED, 0, null);
+            case REP_SENT -> TcpCmId.deliver(id, CmEventType.CONNECT_ERROR, -errno.code(), null);
+            case ESTABLISHED, DISCONNECTING -> TcpCmId.deliver(id, CmEventType.DISCONNECTED, 0, null);
             default ->
             {
             }

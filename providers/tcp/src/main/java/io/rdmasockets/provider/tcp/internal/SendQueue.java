@@ -1,5 +1,11 @@
 package io.rdmasockets.provider.tcp.internal;
 
+import io.rdmasockets.verbs.Access;
+import io.rdmasockets.verbs.ScatterGatherList;
+import io.rdmasockets.verbs.SendWorkRequest;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WrOpcode;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -14,6 +20,8 @@ import java.nio.ByteBuffer;
  */
 final class SendQueue
 {
+    private static final int SUCCESS = WcStatus.SUCCESS.code();
+
     final int limit;
     final int mask;
     final int maxSge;
@@ -61,6 +69,113 @@ final class SendQueue
         sgeLengths = new int[capacity * this.maxSge];
         inlineData = 0 == maxInline ? MemorySegment.NULL :
             MemorySegment.ofBuffer(ByteBuffer.allocateDirect(capacity * maxInline));
+    }
+
+    /**
+     * Copies a request into its slot at post time: resolves and checks the gather list (lkey of the
+     * queue pair's domain, range inside the region, LOCAL_WRITE for a read's scatter list), or copies an
+     * inline payload (lkeys ignored, as in verbs).
+     *
+     * @param slot   the slot.
+     * @param wr     the request.
+     * @param isInline whether to copy the payload now.
+     * @param total  the payload length.
+     * @param pd     the queue pair's domain.
+     * @param lkeys  the lkey table.
+     * @return SUCCESS, or LOC_PROT_ERR for a failed local check.
+     */
+    int store(
+        final int slot,
+        final SendWorkRequest wr,
+        final boolean isInline,
+        final int total,
+        final TcpProtectionDomain pd,
+        final KeyTable lkeys)
+    {
+        final int status = isInline ? copyInline(wr.sgl(), slot, lkeys) : resolveGather(wr.sgl(), slot, wr.opcode(), pd,
+            lkeys);
+        if (SUCCESS != status)
+        {
+            return status;
+        }
+        wrIds[slot] = wr.wrId();
+        opcodes[slot] = wr.opcode();
+        flags[slot] = wr.flags();
+        immediates[slot] = wr.immData();
+        rkeys[slot] = wr.rkey();
+        remoteAddresses[slot] = wr.remoteAddress();
+        lengths[slot] = total;
+        inline[slot] = isInline;
+        readDone[slot] = false;
+        return SUCCESS;
+    }
+
+    private int copyInline(final ScatterGatherList sgl, final int slot, final KeyTable lkeys)
+    {
+        long at = (long)slot * maxInline;
+        for (int i = 0, n = sgl.count(); i < n; i++)
+        {
+            final int length = sgl.length(i);
+            if (0 == length)
+            {
+                continue;
+            }
+            // Inline ignores lkeys, as in verbs: the payload is read from the address as it is now.
+            final long address = sgl.address(i);
+            final TcpMemoryRegion region = lkeys.lookup(sgl.lkey(i));
+            final MemorySegment memory = null == region || region.offsetOf(address, length) < 0 ? null :
+                region.memory();
+            try
+            {
+                if (null == memory)
+                {
+                    MemorySegment.copy(NativeMemory.view(address, length), 0, inlineData, at, length);
+                }
+                else
+                {
+                    MemorySegment.copy(memory, address - region.address(), inlineData, at, length);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                return WcStatus.LOC_PROT_ERR.code();
+            }
+            at += length;
+        }
+        sgeCounts[slot] = 0;
+        return SUCCESS;
+    }
+
+    private int resolveGather(
+        final ScatterGatherList sgl,
+        final int slot,
+        final int opcode,
+        final TcpProtectionDomain pd,
+        final KeyTable lkeys)
+    {
+        final int needed = WrOpcode.RDMA_READ == opcode ? Access.LOCAL_WRITE : 0;
+        final int base = slot * maxSge;
+        int n = 0;
+        for (int i = 0, count = sgl.count(); i < count; i++)
+        {
+            final int length = sgl.length(i);
+            if (0 == length)
+            {
+                continue;
+            }
+            final TcpMemoryRegion region = lkeys.lookup(sgl.lkey(i));
+            final long offset = null == region ? -1 : region.offsetOf(sgl.address(i), length & 0xFFFF_FFFFL);
+            if (null == region || !region.permits(pd, needed) || offset < 0)
+            {
+                return WcStatus.LOC_PROT_ERR.code();
+            }
+            sgeRegions[base + n] = region;
+            sgeOffsets[base + n] = offset;
+            sgeLengths[base + n] = length;
+            n++;
+        }
+        sgeCounts[slot] = n;
+        return SUCCESS;
     }
 
     boolean isFull()

@@ -87,6 +87,22 @@ final class TcpCmId implements CmId
         channel.deliver(event);
     }
 
+    /**
+     * Delivers an event for an id, if there still is one.
+     *
+     * @param id     the id, or null once destroyed.
+     * @param type   event type.
+     * @param status status.
+     * @param params parameters or null.
+     */
+    static void deliver(final TcpCmId id, final CmEventType type, final int status, final ConnectionParameters params)
+    {
+        if (null != id)
+        {
+            id.deliver(new CmEvent(type, id, null, status, params));
+        }
+    }
+
     synchronized TcpQueuePair tcpQueuePair()
     {
         return qp;

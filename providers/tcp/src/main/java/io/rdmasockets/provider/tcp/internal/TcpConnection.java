@@ -2,23 +2,17 @@ package io.rdmasockets.provider.tcp.internal;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.verbs.WcStatus;
-import io.rdmasockets.verbs.cm.CmEvent;
-import io.rdmasockets.verbs.cm.CmEventType;
-import io.rdmasockets.verbs.cm.ConnectionParameters;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jdk.net.ExtendedSocketOptions;
 
 import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
 
@@ -85,7 +79,7 @@ final class TcpConnection extends ReactorHandler
         final SocketChannel channel = SocketChannel.open();
         try
         {
-            configure(channel);
+            TcpSocketOptions.configure(channel);
             if (null != source)
             {
                 channel.bind(source);
@@ -113,29 +107,10 @@ final class TcpConnection extends ReactorHandler
      */
     static void accepted(final TcpListener listener, final SocketChannel channel) throws IOException
     {
-        configure(channel);
+        TcpSocketOptions.configure(channel);
         final TcpConnection c = new TcpConnection(channel, TcpRuntime.instance(), false, CmHandshake.Role.PASSIVE);
         c.handshake.startPassive(listener);
         c.register();
-    }
-
-    private static void configure(final SocketChannel channel) throws IOException
-    {
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPIDLE, TcpConfiguration.keepaliveIdleSec());
-        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, TcpConfiguration.keepaliveIntervalSec());
-        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, TcpConfiguration.keepaliveCount());
-    }
-
-    private static void setIfSupported(final SocketChannel channel, final java.net.SocketOption<Integer> option,
-        final int value) throws IOException
-    {
-        if (channel.supportedOptions().contains(option))
-        {
-            channel.setOption(option, value);
-        }
     }
 
     private void register()
@@ -543,22 +518,6 @@ final class TcpConnection extends ReactorHandler
         }
         handshake.onClosed();
         reactor.release();
-    }
-
-    /**
-     * Delivers a CM event for this connection's id.
-     *
-     * @param id     the id.
-     * @param type   event type.
-     * @param status status.
-     * @param params parameters or null.
-     */
-    static void deliver(final TcpCmId id, final CmEventType type, final int status, final ConnectionParameters params)
-    {
-        if (null != id)
-        {
-            id.deliver(new CmEvent(type, id, null, status, params));
-        }
     }
 
     @Override

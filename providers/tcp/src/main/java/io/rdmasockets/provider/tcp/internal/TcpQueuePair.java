@@ -1,7 +1,6 @@
 package io.rdmasockets.provider.tcp.internal;
 
 import io.rdmasockets.common.Errno;
-import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.ProtectionDomain;
 import io.rdmasockets.verbs.QpState;
@@ -18,7 +17,6 @@ import io.rdmasockets.verbs.WcOpcode;
 import io.rdmasockets.verbs.WcStatus;
 import io.rdmasockets.verbs.WrOpcode;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * An RC queue pair whose transport is one {@link TcpConnection}. Posting checks and copies the request
@@ -172,22 +170,13 @@ final class TcpQueuePair implements QueuePair
             }
             final int psn = sq.tail;
             final int slot = psn & sq.mask;
-            final int localStatus = isInline ? copyInline(sgl, slot) : resolveGather(sgl, slot, opcode);
+            final int localStatus = sq.store(slot, wr, isInline, (int)total, pd, lkeys);
             if (SUCCESS != localStatus)
             {
                 completeSend(wr.wrId(), localStatus, opcode, (int)total);
                 enterError(FLUSH);
                 return 0;
             }
-            sq.wrIds[slot] = wr.wrId();
-            sq.opcodes[slot] = opcode;
-            sq.flags[slot] = wr.flags();
-            sq.immediates[slot] = wr.immData();
-            sq.rkeys[slot] = wr.rkey();
-            sq.remoteAddresses[slot] = wr.remoteAddress();
-            sq.lengths[slot] = (int)total;
-            sq.inline[slot] = isInline;
-            sq.readDone[slot] = false;
             sq.tail = psn + 1;
         }
         final TcpConnection c = connection;
@@ -198,84 +187,10 @@ final class TcpQueuePair implements QueuePair
         return 0;
     }
 
-    private int copyInline(final ScatterGatherList sgl, final int slot)
-    {
-        long at = (long)slot * sq.maxInline;
-        for (int i = 0, n = sgl.count(); i < n; i++)
-        {
-            final int length = sgl.length(i);
-            if (0 == length)
-            {
-                continue;
-            }
-            // Inline ignores lkeys, as in verbs: the payload is read from the address as it is now.
-            final long address = sgl.address(i);
-            final TcpMemoryRegion region = findRegionByAddress(sgl.lkey(i), address, length);
-            final MemorySegment memory = null == region ? null : region.memory();
-            try
-            {
-                if (null == memory)
-                {
-                    MemorySegment.copy(NativeMemory.view(address, length), 0, sq.inlineData, at, length);
-                }
-                else
-                {
-                    MemorySegment.copy(memory, address - region.address(), sq.inlineData, at, length);
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                return WcStatus.LOC_PROT_ERR.code();
-            }
-            at += length;
-        }
-        sq.sgeCounts[slot] = 0;
-        return SUCCESS;
-    }
-
-    private TcpMemoryRegion findRegionByAddress(final int lkey, final long address, final int length)
-    {
-        final TcpMemoryRegion region = lkeys.lookup(lkey);
-        if (null != region && region.isOpen() && region.offsetOf(address, length) >= 0)
-        {
-            return region;
-        }
-        return null;
-    }
-
-    private int resolveGather(final ScatterGatherList sgl, final int slot, final int opcode)
-    {
-        final int needed = WrOpcode.RDMA_READ == opcode ? Access.LOCAL_WRITE : 0;
-        final int base = slot * sq.maxSge;
-        int n = 0;
-        for (int i = 0, count = sgl.count(); i < count; i++)
-        {
-            final int length = sgl.length(i);
-            if (0 == length)
-            {
-                continue;
-            }
-            final TcpMemoryRegion region = lkeys.lookup(sgl.lkey(i));
-            final long offset = null == region ? -1 : region.offsetOf(sgl.address(i), length & 0xFFFF_FFFFL);
-            if (null == region || !region.permits(pd, needed) || offset < 0)
-            {
-                return WcStatus.LOC_PROT_ERR.code();
-            }
-            sq.sgeRegions[base + n] = region;
-            sq.sgeOffsets[base + n] = offset;
-            sq.sgeLengths[base + n] = length;
-            n++;
-        }
-        sq.sgeCounts[slot] = n;
-        return SUCCESS;
-    }
-
     @Override
     public int postReceive(final ReceiveWorkRequest wr)
     {
-        final ScatterGatherList sgl = wr.sgl();
-        final int count = sgl.count();
-        if (count > capabilities.maxRecvSge())
+        if (wr.sgl().count() > capabilities.maxRecvSge())
         {
             return Errno.EINVAL.code();
         }
@@ -296,35 +211,7 @@ final class TcpQueuePair implements QueuePair
             {
                 return Errno.ENOMEM.code();
             }
-            final int slot = rq.tail & rq.mask;
-            final int base = slot * rq.maxSge;
-            boolean bad = false;
-            long total = 0;
-            int n = 0;
-            for (int i = 0; i < count; i++)
-            {
-                final int length = sgl.length(i);
-                if (0 == length)
-                {
-                    continue;
-                }
-                final TcpMemoryRegion region = lkeys.lookup(sgl.lkey(i));
-                final long offset = null == region ? -1 : region.offsetOf(sgl.address(i), length & 0xFFFF_FFFFL);
-                if (null == region || !region.permits(pd, Access.LOCAL_WRITE) || offset < 0)
-                {
-                    bad = true;
-                    break;
-                }
-                rq.sgeRegions[base + n] = region;
-                rq.sgeOffsets[base + n] = offset;
-                rq.sgeLengths[base + n] = length;
-                total += length & 0xFFFF_FFFFL;
-                n++;
-            }
-            rq.wrIds[slot] = wr.wrId();
-            rq.sgeCounts[slot] = n;
-            rq.lengths[slot] = total;
-            rq.badEntries[slot] = bad;
+            rq.store(rq.tail & rq.mask, wr, pd, lkeys);
             rq.tail++;
             resume = rnrStalled ? connection : null;
             rnrStalled = false;

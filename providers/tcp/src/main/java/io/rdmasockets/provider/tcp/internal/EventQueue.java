@@ -105,13 +105,18 @@ final class EventQueue<T>
         }
     }
 
-    /** @param event removed from the queue if present (e.g. events of a destroyed id). */
-    void remove(final T event)
+    /** @param event removed from the queue wherever present. @return how many were removed. */
+    int removeAll(final T event)
     {
         lock.lock();
         try
         {
-            events.remove(event);
+            int n = 0;
+            while (events.remove(event))
+            {
+                n++;
+            }
+            return n;
         }
         finally
         {

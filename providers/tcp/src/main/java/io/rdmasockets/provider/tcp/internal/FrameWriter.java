@@ -2,6 +2,7 @@ package io.rdmasockets.provider.tcp.internal;
 
 import io.rdmasockets.verbs.QpState;
 import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.WcStatus;
 import io.rdmasockets.verbs.WrOpcode;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class FrameWriter
     private boolean blocked;
     private boolean closeWhenDrained;
     private boolean closeNow;
+    private boolean failQueuePair;
     private Exception failure;
 
     private TcpQueuePair qp;
@@ -186,12 +188,19 @@ final class FrameWriter
     {
         final Exception ex;
         final boolean close;
+        final TcpQueuePair failed;
         synchronized (this)
         {
             ex = failure;
             failure = null;
             close = closeNow;
             closeNow = false;
+            failed = failQueuePair ? qp : null;
+            failQueuePair = false;
+        }
+        if (null != failed)
+        {
+            failed.fail(WcStatus.WR_FLUSH_ERR.code());
         }
         if (null != ex)
         {
@@ -328,6 +337,16 @@ final class FrameWriter
         {
             preferResponses = false;
             final int i = responseHead & (responseRegions.length - 1);
+            final TcpMemoryRegion region = responseRegions[i];
+            if (null != region && null == region.memory())
+            {
+                // Deregistered (or its arena closed) since the request was checked: an access error.
+                nak(responsePsns[i], WcStatus.REM_ACCESS_ERR.code());
+                java.util.Arrays.fill(responseRegions, null);
+                responseHead = responseTail;
+                failQueuePair = true;
+                return true;
+            }
             header(TYPE_READ_RESP, 0, 0, responseLengths[i], responsePsns[i], 0, 0, 0);
             frameKind = READ_RESPONSE;
             frameRemaining = responseLengths[i];

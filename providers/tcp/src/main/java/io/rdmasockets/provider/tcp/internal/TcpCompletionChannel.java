@@ -35,9 +35,10 @@ final class TcpCompletionChannel implements CompletionChannel
         events.add(cq);
     }
 
-    void discard(final TcpCompletionQueue cq)
+    /** @param cq a queue being destroyed. @return how many of its events were still untaken. */
+    int discard(final TcpCompletionQueue cq)
     {
-        events.remove(cq);
+        return events.removeAll(cq);
     }
 
     @Override

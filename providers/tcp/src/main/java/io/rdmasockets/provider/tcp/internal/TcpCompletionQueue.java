@@ -336,8 +336,12 @@ final class TcpCompletionQueue implements CompletionQueue
                 throw new VerbsException(Errno.EBUSY, "close completion queue: " + attachedQueuePairs +
                     " queue pairs still use it");
             }
-            // As ibv_destroy_cq: wait until every event taken from the channel is acknowledged.
-            while (unacknowledgedEvents > 0 && null != channel && channel.isOpen() && channel.hasEvent() == false)
+            // As ibv_destroy_cq: events still in the channel are dropped; those taken must be acknowledged.
+            if (null != channel)
+            {
+                unacknowledgedEvents = Math.max(0, unacknowledgedEvents - channel.discard(this));
+            }
+            while (unacknowledgedEvents > 0)
             {
                 try
                 {
@@ -353,7 +357,6 @@ final class TcpCompletionQueue implements CompletionQueue
         }
         if (null != channel)
         {
-            channel.discard(this);
             channel.resources().removeChild();
         }
         context.resources().removeChild();

@@ -230,6 +230,12 @@ final class FrameWriter
         return more;
     }
 
+    /** @return true when a NAK, read response or CM frame waits (an ACK alone may wait a little). */
+    synchronized boolean hasUrgentWorkBesidesAck()
+    {
+        return nakPending || responseHead != responseTail || !controlFrames.isEmpty();
+    }
+
     /** @return true when the reader should flush (an ACK, NAK or response waits). */
     synchronized boolean hasUrgentWork()
     {

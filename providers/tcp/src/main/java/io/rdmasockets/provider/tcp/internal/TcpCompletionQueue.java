@@ -191,6 +191,7 @@ final class TcpCompletionQueue implements CompletionQueue
         {
             // Busy-poll mode: the polling thread reads the connections feeding this queue itself,
             // sparing the hand-off to a reactor thread (which still runs when nobody polls).
+            flushOwed();
             progress();
             if (head == tail)
             {
@@ -219,6 +220,15 @@ final class TcpCompletionQueue implements CompletionQueue
             f[i++].progressFromPoller();
         }
         nextFeeder = i;
+    }
+
+    private void flushOwed()
+    {
+        final TcpConnection[] f = feeders;
+        for (int i = 0, n = Math.min(f.length, MAX_FEEDERS_PER_POLL); i < n; i++)
+        {
+            f[(nextFeeder + i) % f.length].flushOwed();
+        }
     }
 
     /** @param c a connection whose queue pair completes here; polls read it directly. */
@@ -274,7 +284,18 @@ final class TcpCompletionQueue implements CompletionQueue
     }
 
     @Override
-    public synchronized int requestNotify(final boolean solicitedOnly)
+    public int requestNotify(final boolean solicitedOnly)
+    {
+        final TcpConnection[] f = feeders;
+        for (final TcpConnection c : f)
+        {
+            // The caller is about to block: the reactor must read again, and owed ACKs must go now.
+            c.pollerLeaving();
+        }
+        return arm(solicitedOnly);
+    }
+
+    private synchronized int arm(final boolean solicitedOnly)
     {
         if (!open)
         {

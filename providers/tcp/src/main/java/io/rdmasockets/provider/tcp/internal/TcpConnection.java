@@ -32,6 +32,10 @@ final class TcpConnection extends ReactorHandler
     private static final int RNR_RETRY_INFINITE = 7;
     /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
     private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
+    private static final int TASK_POLLER_GONE = 8;
+    private static final int TASK_POLLER_START = 16;
+    /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
+    private static final long POLLER_GRACE_NS = 2_000_000L;
     private static final java.util.function.IntBinaryOperator OR = (a, b) -> a | b;
 
     private final SocketChannel channel;
@@ -47,6 +51,10 @@ final class TcpConnection extends ReactorHandler
     private SelectionKey key;
     private volatile boolean stalled;
     private volatile boolean registered;
+    /** When a thread last ran the reader from a completion-queue poll. */
+    private volatile long lastPollNs;
+    /** True while the reactor leaves reading to a busy poller (OP_READ off, timer on). */
+    private volatile boolean pollerDriven;
     private long rnrDeadlineNs;
     private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
     private volatile TcpQueuePair queuePair;
@@ -183,7 +191,20 @@ final class TcpConnection extends ReactorHandler
      */
     void progressFromPoller()
     {
-        if (stalled || !registered || closed.get() || !reading.compareAndSet(false, true))
+        if (stalled || !registered || closed.get())
+        {
+            return;
+        }
+        lastPollNs = System.nanoTime();
+        if (!pollerDriven)
+        {
+            // Once per polling phase: the reactor stops reading this socket and starts a timer that
+            // flushes owed ACKs and takes reading back when the polling stops.
+            pollerDriven = true;
+            tasks.accumulateAndGet(TASK_POLLER_START, OR);
+            reactor.schedule(this);
+        }
+        if (!reading.compareAndSet(false, true))
         {
             return;
         }
@@ -204,9 +225,32 @@ final class TcpConnection extends ReactorHandler
             // Interest ops belong to the reactor: let it re-check and switch reading off.
             resumeReceiving();
         }
+        // A standalone ACK waits for the poller's next poll (or the reactor's timer): by then the
+        // application has usually answered, and the answer carries the ACK. NAKs and reads go now.
+        if (writer.hasUrgentWorkBesidesAck())
+        {
+            writer.flushFromPoster();
+        }
+    }
+
+    /** Before a poll: send what an earlier poll left owed (a standalone ACK, a NAK, a read response). */
+    void flushOwed()
+    {
         if (writer.hasUrgentWork())
         {
             writer.flushFromPoster();
+        }
+    }
+
+    /** The application stops busy-polling (it arms the CQ to block): the reactor reads again at once. */
+    void pollerLeaving()
+    {
+        flushOwed();
+        if (pollerDriven)
+        {
+            lastPollNs = 0;
+            tasks.accumulateAndGet(TASK_POLLER_GONE, OR);
+            reactor.schedule(this);
         }
     }
 
@@ -285,6 +329,18 @@ final class TcpConnection extends ReactorHandler
         {
             flush();
         }
+        if (0 != (t & TASK_POLLER_GONE) && null != key && pollerDriven)
+        {
+            stopPollerDriven();
+        }
+        if (0 != (t & TASK_POLLER_START) && null != key && pollerDriven)
+        {
+            if (!stalled)
+            {
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            }
+            reactor.addTimed(this);
+        }
     }
 
     @Override
@@ -295,7 +351,16 @@ final class TcpConnection extends ReactorHandler
             finishConnect();
             return;
         }
-        if (0 != (readyOps & SelectionKey.OP_READ) && reading.compareAndSet(false, true))
+        if (0 != (readyOps & SelectionKey.OP_READ) && null != queuePair &&
+            System.nanoTime() - lastPollNs < POLLER_GRACE_NS)
+        {
+            // A thread busy-polls a CQ this connection feeds and reads the socket itself: stop waking
+            // the reactor for every message; a timer hands reading back when the polling stops.
+            pollerDriven = true;
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            reactor.addTimed(this);
+        }
+        else if (0 != (readyOps & SelectionKey.OP_READ) && reading.compareAndSet(false, true))
         {
             final int result;
             try
@@ -419,22 +484,86 @@ final class TcpConnection extends ReactorHandler
     long deadlineNs()
     {
         final long handshakeNs = handshake.deadlineNs();
-        return 0 != handshakeNs ? handshakeNs : rnrDeadlineNs;
+        if (0 != handshakeNs)
+        {
+            return handshakeNs;
+        }
+        long earliest = rnrDeadlineNs;
+        if (pollerDriven)
+        {
+            final long pollNs = lastPollNs + POLLER_GRACE_NS;
+            earliest = 0 == earliest || pollNs - earliest < 0 ? pollNs : earliest;
+        }
+        return earliest;
     }
 
     @Override
     void onDeadline()
     {
-        if (0 != handshake.deadlineNs())
+        final long now = System.nanoTime();
+        final long handshakeNs = handshake.deadlineNs();
+        if (0 != handshakeNs)
         {
-            handshake.onTimeout();
-            closeQuietly();
+            if (now - handshakeNs >= 0)
+            {
+                handshake.onTimeout();
+                closeQuietly();
+            }
+            else
+            {
+                reactor.addTimed(this);
+            }
+            return;
         }
-        else if (0 != rnrDeadlineNs && stalled)
+        if (0 != rnrDeadlineNs && stalled && now - rnrDeadlineNs >= 0)
         {
             stalled = false;
             rnrDeadlineNs = 0;
             refuseStalled();
+        }
+        if (pollerDriven && !closed.get())
+        {
+            if (now - lastPollNs >= POLLER_GRACE_NS)
+            {
+                stopPollerDriven();
+            }
+            else
+            {
+                flushOwed();
+            }
+        }
+        if (!closed.get() && 0 != deadlineNs())
+        {
+            reactor.addTimed(this);
+        }
+    }
+
+    private void stopPollerDriven()
+    {
+        pollerDriven = false;
+        if (!stalled || !reader.isFull())
+        {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        }
+        if (reading.compareAndSet(false, true))
+        {
+            final int result;
+            try
+            {
+                result = reader.onReadable();
+            }
+            catch (final IOException ex)
+            {
+                reading.set(false);
+                onTransportFailure(ex);
+                return;
+            }
+            reading.set(false);
+            afterRead(result);
+        }
+        else
+        {
+            flush();
         }
     }
 

@@ -1,8 +1,8 @@
 package io.rdmasockets.testsuite;
 
+import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.QpType;
 import io.rdmasockets.verbs.QueuePairInitAttributes;
-import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.cm.ConnectionParameters;
 
 /**

@@ -1,5 +1,7 @@
 package io.rdmasockets.testsuite;
 
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.CompletionChannel;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.MemoryRegion;
@@ -12,6 +14,7 @@ import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.VerbsProvider;
 import io.rdmasockets.verbs.WorkCompletions;
+import io.rdmasockets.verbs.WrOpcode;
 import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventType;
 import io.rdmasockets.verbs.cm.CmId;
@@ -175,7 +178,7 @@ public final class RcEndpoint implements AutoCloseable
      * Registers fresh zeroed memory.
      *
      * @param length bytes.
-     * @param access {@link io.rdmasockets.verbs.Access} flags.
+     * @param access {@link Access} flags.
      * @return the region, closed with the endpoint.
      * @throws VerbsException when registration fails.
      */
@@ -188,7 +191,7 @@ public final class RcEndpoint implements AutoCloseable
      * Registers a segment.
      *
      * @param segment native memory that outlives the endpoint.
-     * @param access  {@link io.rdmasockets.verbs.Access} flags.
+     * @param access  {@link Access} flags.
      * @return the region, closed with the endpoint.
      * @throws VerbsException when registration fails.
      */
@@ -261,14 +264,14 @@ public final class RcEndpoint implements AutoCloseable
     {
         final int rc = qp.postReceive(wr);
         assertEquals(0, rc, () -> name + ": postReceive(wrId=" + wr.wrId() + ") returned " +
-            io.rdmasockets.common.Errno.nameOf(rc));
+            Errno.nameOf(rc));
     }
 
     /**
      * Posts a one-entry send request of any opcode and asserts it was taken.
      *
      * @param wrId          id.
-     * @param opcode        {@link io.rdmasockets.verbs.WrOpcode}.
+     * @param opcode        {@link WrOpcode}.
      * @param flags         {@link io.rdmasockets.verbs.SendFlags}.
      * @param mr            local region, or {@code null} for no entry.
      * @param offset        offset in it.
@@ -299,8 +302,8 @@ public final class RcEndpoint implements AutoCloseable
     {
         final int rc = qp.postSend(wr);
         assertEquals(0, rc, () -> name + ": postSend(wrId=" + wr.wrId() + ", " +
-            io.rdmasockets.verbs.WrOpcode.toString(wr.opcode()) + ") returned " +
-            io.rdmasockets.common.Errno.nameOf(rc));
+            WrOpcode.toString(wr.opcode()) + ") returned " +
+            Errno.nameOf(rc));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
+import io.rdmasockets.verbs.WcStatus;
 import io.rdmasockets.verbs.WrOpcode;
 import io.rdmasockets.verbs.cm.CmEventType;
 
@@ -80,7 +81,7 @@ public final class RemotePeer
             final int n = client.sendCq.poll(client.wc);
             for (int i = 0; i < n; i++)
             {
-                if (!client.wc.status(i).equals(io.rdmasockets.verbs.WcStatus.SUCCESS))
+                if (!client.wc.status(i).equals(WcStatus.SUCCESS))
                 {
                     System.out.println("ERROR " + client.wc.status(i));
                     System.exit(3);

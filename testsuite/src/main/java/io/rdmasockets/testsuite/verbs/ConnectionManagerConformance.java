@@ -2,6 +2,7 @@ package io.rdmasockets.testsuite.verbs;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.testsuite.AbstractVerbsTest;
+import io.rdmasockets.testsuite.CmEventQueue;
 import io.rdmasockets.testsuite.Listener;
 import io.rdmasockets.testsuite.PairSpec;
 import io.rdmasockets.testsuite.RcEndpoint;
@@ -9,9 +10,13 @@ import io.rdmasockets.testsuite.RcPair;
 import io.rdmasockets.testsuite.Tests;
 import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
+import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.QpState;
+import io.rdmasockets.verbs.QueuePairInitAttributes;
+import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WrOpcode;
 import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventChannel;
 import io.rdmasockets.verbs.cm.CmEventType;
@@ -155,7 +160,7 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
         server.id.accept(spec.acceptParameters());
         client.events.await(CmEventType.ESTABLISHED, client.id, DEFAULT_TIMEOUT);
         final MemoryRegion src = client.registerFilled(64, Access.LOCAL_WRITE, 9);
-        client.post(1, io.rdmasockets.verbs.WrOpcode.SEND, io.rdmasockets.verbs.SendFlags.SIGNALED, src, 0, 64, 0,
+        client.post(1, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0,
             0, 0);
         // The passive side has not taken its ESTABLISHED yet: its QP must already take the message.
         final Wc received = server.awaitRecvCompletion();
@@ -164,7 +169,7 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
         Tests.assertPattern(serverRecv.segment(), 9, "first message");
         listener.events.await(CmEventType.ESTABLISHED, server.id, DEFAULT_TIMEOUT);
         final MemoryRegion reply = server.registerFilled(64, Access.LOCAL_WRITE, 10);
-        server.post(2, io.rdmasockets.verbs.WrOpcode.SEND, io.rdmasockets.verbs.SendFlags.SIGNALED, reply, 0, 64, 0,
+        server.post(2, WrOpcode.SEND, SendFlags.SIGNALED, reply, 0, 64, 0,
             0, 0);
         assertEquals(7, client.awaitRecvCompletion().wrId(), "receive posted before connect");
         Tests.assertPattern(clientRecv.segment(), 10, "reply");
@@ -195,9 +200,9 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
         freePort = probe.address.getPort();
         probe.close();
         final CmEventChannel channel = closeAfter(provider().connectionManager().createEventChannel());
-        final io.rdmasockets.testsuite.CmEventQueue events = new io.rdmasockets.testsuite.CmEventQueue(channel);
+        final CmEventQueue events = new CmEventQueue(channel);
         final CmId id = provider().connectionManager().createId(channel, PortSpace.TCP, null);
-        final io.rdmasockets.verbs.CompletionQueue[] cq = new io.rdmasockets.verbs.CompletionQueue[1];
+        final CompletionQueue[] cq = new CompletionQueue[1];
         onCleanup(() ->
         {
             id.close();
@@ -208,7 +213,7 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
         });
         RcEndpoint.resolveRoute(events, id, new InetSocketAddress(testAddress(), freePort));
         cq[0] = id.verbsContext().createCompletionQueue(16, null, 0);
-        id.createQueuePair(null, io.rdmasockets.verbs.QueuePairInitAttributes.rc(cq[0], 8, 8));
+        id.createQueuePair(null, QueuePairInitAttributes.rc(cq[0], 8, 8));
         id.connect(PairSpec.defaults().connectParameters());
         final CmEvent e = events.next(id, DEFAULT_TIMEOUT);
         assertTrue(CmEventType.REJECTED == e.type() || CmEventType.UNREACHABLE == e.type(),
@@ -291,7 +296,7 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
     {
         final Listener listener = listen(8);
         final CmEventChannel channel = closeAfter(provider().connectionManager().createEventChannel());
-        final io.rdmasockets.testsuite.CmEventQueue events = new io.rdmasockets.testsuite.CmEventQueue(channel);
+        final CmEventQueue events = new CmEventQueue(channel);
         final CmId id = provider().connectionManager().createId(channel, PortSpace.TCP, null);
         onCleanup(id::close);
         RcEndpoint.resolveRoute(events, id, listener.address);

@@ -12,7 +12,9 @@ import io.rdmasockets.verbs.ProtectionDomain;
 import io.rdmasockets.verbs.QpState;
 import io.rdmasockets.verbs.QueuePair;
 import io.rdmasockets.verbs.QueuePairInitAttributes;
+import io.rdmasockets.verbs.ReceiveWorkRequest;
 import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.SendWorkRequest;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.WcStatus;
 import io.rdmasockets.verbs.WrOpcode;
@@ -231,11 +233,11 @@ public abstract class MemoryRegistrationConformance extends AbstractVerbsTest
         final QueuePair qp = closeAfter(pd.createQueuePair(QueuePairInitAttributes.rc(cq, 8, 8)));
         final Arena arena = closeAfter(Arena.ofShared());
         final MemoryRegion mr = closeAfter(pd.registerMemory(arena.allocate(64), Access.LOCAL_WRITE));
-        final io.rdmasockets.verbs.SendWorkRequest wr = new io.rdmasockets.verbs.SendWorkRequest()
+        final SendWorkRequest wr = new SendWorkRequest()
             .opcode(WrOpcode.SEND).flags(SendFlags.SIGNALED);
         wr.sgl().add(mr, 0, 64);
         Tests.assertErrno(Errno.EINVAL, qp.postSend(wr), "postSend in RESET");
-        final io.rdmasockets.verbs.ReceiveWorkRequest rwr = new io.rdmasockets.verbs.ReceiveWorkRequest();
+        final ReceiveWorkRequest rwr = new ReceiveWorkRequest();
         rwr.sgl().add(mr, 0, 64);
         Tests.assertErrno(Errno.EINVAL, qp.postReceive(rwr), "postReceive in RESET");
     }
@@ -252,7 +254,7 @@ public abstract class MemoryRegistrationConformance extends AbstractVerbsTest
         final long address = source.address();
         source.close();
         // The memory itself is still allocated (the arena lives): only the registration is gone.
-        final io.rdmasockets.verbs.SendWorkRequest wr = pair.client.sendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE)
+        final SendWorkRequest wr = pair.client.sendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE)
             .flags(SendFlags.SIGNALED).remote(target.address(), target.rkey());
         wr.sgl().add(address, 4096, lkey);
         pair.client.post(wr);

@@ -7,6 +7,7 @@ import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.QpState;
+import io.rdmasockets.verbs.ReceiveWorkRequest;
 import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.SendWorkRequest;
 import io.rdmasockets.verbs.WcStatus;
@@ -15,6 +16,7 @@ import io.rdmasockets.verbs.WrOpcode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +56,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         pair.server.qp.modifyToError();
         assertEquals(QpState.ERR, pair.server.qp.state());
         assertFlushed(pair.server.awaitRecvCompletions(5), 10, "outstanding receives");
-        assertEquals(List.of(), pair.server.recvCompletionsWithin(java.time.Duration.ofMillis(200)), "no extra");
+        assertEquals(List.of(), pair.server.recvCompletionsWithin(Duration.ofMillis(200)), "no extra");
     }
 
     @Test
@@ -259,7 +261,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         final RcPair pair = connectPair();
         final MemoryRegion src = pair.client.registerFilled(LENGTH, Access.LOCAL_WRITE, 12);
         final MemoryRegion dst = pair.server.register(LENGTH, Access.LOCAL_WRITE);
-        final io.rdmasockets.verbs.ReceiveWorkRequest rwr = pair.server.recvWr().wrId(104);
+        final ReceiveWorkRequest rwr = pair.server.recvWr().wrId(104);
         rwr.sgl().add(dst.address(), 64, dst.lkey() ^ 0x0F0F_0000);
         pair.server.postReceive(rwr);
         pair.client.post(105, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);

@@ -9,6 +9,7 @@ import io.rdmasockets.testsuite.Tests;
 import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
+import io.rdmasockets.verbs.QpState;
 import io.rdmasockets.verbs.QueuePairCapabilities;
 import io.rdmasockets.verbs.ReceiveWorkRequest;
 import io.rdmasockets.verbs.SendFlags;
@@ -82,7 +83,7 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
             assertTrue(cap.maxSendSge() >= 3 && cap.maxRecvSge() >= 2, () -> side.name + ": " + cap);
             assertTrue(cap.maxInlineData() >= 40, () -> side.name + ": " + cap);
             assertTrue(side.qp.qpNumber() >= 0 && side.qp.qpNumber() < 1 << 24, "qp_num is 24 bits");
-            assertEquals(io.rdmasockets.verbs.QpState.RTS, side.qp.state(), side.name + " is RTS once established");
+            assertEquals(QpState.RTS, side.qp.state(), side.name + " is RTS once established");
         }
     }
 
@@ -342,7 +343,7 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
 
         assertWc(pair.client.awaitSendCompletion(), 2, WcOpcode.RDMA_WRITE, pair.client);
         assertRecv(pair.server.awaitRecvCompletion(), 10, WcOpcode.RECV_RDMA_WITH_IMM, 0, IMM, pair.server);
-        assertEquals(io.rdmasockets.verbs.QpState.RTS, pair.server.qp.state(), "the target stays RTS");
+        assertEquals(QpState.RTS, pair.server.qp.state(), "the target stays RTS");
     }
 
     @Test
@@ -493,7 +494,7 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
         pair.client.post(1, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, null, 0, 0, dst.address(), dst.rkey(), 0);
         assertWc(pair.client.awaitSendCompletion(), 1, WcOpcode.RDMA_WRITE, pair.client);
         assertAllBytes(dst.segment(), (byte)0, "target of a zero-length write");
-        assertEquals(io.rdmasockets.verbs.QpState.RTS, pair.client.qp.state());
+        assertEquals(QpState.RTS, pair.client.qp.state());
     }
 
     @Test

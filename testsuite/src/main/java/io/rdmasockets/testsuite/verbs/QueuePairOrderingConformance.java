@@ -9,11 +9,12 @@ import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.ReceiveWorkRequest;
-import io.rdmasockets.verbs.SendWorkRequest;
-import io.rdmasockets.verbs.WorkCompletions;
 import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.SendWorkRequest;
+import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.WcOpcode;
 import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WorkCompletions;
 import io.rdmasockets.verbs.WrOpcode;
 
 import org.junit.jupiter.api.Test;
@@ -430,7 +431,7 @@ public abstract class QueuePairOrderingConformance extends AbstractVerbsTest
             }
             return received;
         }
-        catch (final io.rdmasockets.verbs.VerbsException e)
+        catch (final VerbsException e)
         {
             throw new AssertionError(e);
         }

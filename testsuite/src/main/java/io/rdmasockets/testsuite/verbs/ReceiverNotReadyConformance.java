@@ -7,6 +7,7 @@ import io.rdmasockets.testsuite.RcPair;
 import io.rdmasockets.testsuite.Wc;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
+import io.rdmasockets.verbs.QpState;
 import io.rdmasockets.verbs.ReceiveWorkRequest;
 import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.SendWorkRequest;
@@ -181,6 +182,6 @@ public abstract class ReceiverNotReadyConformance extends AbstractVerbsTest
         final Wc wc = pair.client.awaitSendCompletion();
         assertNotEquals(WcStatus.SUCCESS, wc.status(), "nobody posted a receive");
         assertEquals(WcStatus.RNR_RETRY_EXC_ERR, wc.status(), wc::toString);
-        pair.client.awaitState(io.rdmasockets.verbs.QpState.ERR);
+        pair.client.awaitState(QpState.ERR);
     }
 }

@@ -25,7 +25,8 @@ import io.rdmasockets.verbs.WrOpcode;
  * placed; a NAK fails its request and moves the queue pair to ERR, which flushes the rest.
  *
  * <p>RNR: receive-consuming frames that find no receive stall the connection's inbound stream until
- * {@link #postReceive} (infinite RNR retry; finite rnr_retry counts are treated as infinite).
+ * {@link #postReceive} (rnr_retry 7: forever). A finite count announced by the requester in its REQ/REP
+ * fails the stalled request with RNR_RETRY_EXC_ERR after count x 10 ms (0: at once).
  *
  * <p><b>Note:</b> queue state is guarded by this object's monitor; lock order is queue pair, then
  * completion queue, then writer.

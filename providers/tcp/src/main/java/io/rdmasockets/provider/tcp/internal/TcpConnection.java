@@ -27,15 +27,13 @@ import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
 final class TcpConnection extends ReactorHandler
 {
     private static final int TASK_REGISTER = 1;
-    private static final int TASK_RESUME = 2;
+    /** Task: parse buffered input again (a receive was posted, or a poller saw a stall). */
+    static final int TASK_RESUME = 2;
     private static final int TASK_FLUSH = 4;
-    private static final int RNR_RETRY_INFINITE = 7;
-    /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
-    private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
-    private static final int TASK_POLLER_GONE = 8;
-    private static final int TASK_POLLER_START = 16;
-    /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
-    private static final long POLLER_GRACE_NS = 2_000_000L;
+    /** Task: the busy poller left (armed its CQ). */
+    static final int TASK_POLLER_GONE = 8;
+    /** Task: a busy poller started. */
+    static final int TASK_POLLER_START = 16;
     private static final java.util.function.IntBinaryOperator OR = (a, b) -> a | b;
 
     private final SocketChannel channel;
@@ -45,18 +43,10 @@ final class TcpConnection extends ReactorHandler
     private final CmHandshake handshake;
     private final AtomicInteger tasks = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held by whichever thread runs the reader: the reactor, or a thread busy-polling a CQ. */
-    private final AtomicBoolean reading = new AtomicBoolean();
+    private final InboundControl inbound;
     private final boolean connecting;
     private SelectionKey key;
-    private volatile boolean stalled;
     private volatile boolean registered;
-    /** When a thread last ran the reader from a completion-queue poll. */
-    private volatile long lastPollNs;
-    /** True while the reactor leaves reading to a busy poller (OP_READ off, timer on). */
-    private volatile boolean pollerDriven;
-    private long rnrDeadlineNs;
-    private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
     private volatile TcpQueuePair queuePair;
 
     private TcpConnection(final SocketChannel channel, final TcpRuntime runtime, final boolean connecting,
@@ -69,6 +59,7 @@ final class TcpConnection extends ReactorHandler
         this.reader = new FrameReader(this, channel, length, runtime.rkeys());
         this.writer = new FrameWriter(this, channel, length);
         this.handshake = new CmHandshake(this, role);
+        this.inbound = new InboundControl(this, reader, writer);
     }
 
     /**
@@ -185,87 +176,56 @@ final class TcpConnection extends ReactorHandler
         return !closed.get();
     }
 
-    /**
-     * From a thread polling a completion queue this connection feeds: read and process what the
-     * socket has, unless another thread is reading or the stream waits for a receive.
-     */
+    /** From a thread busy-polling a completion queue this connection feeds. */
     void progressFromPoller()
     {
-        if (stalled || !registered || closed.get())
-        {
-            return;
-        }
-        lastPollNs = System.nanoTime();
-        if (!pollerDriven)
-        {
-            // Once per polling phase: the reactor stops reading this socket and starts a timer that
-            // flushes owed ACKs and takes reading back when the polling stops.
-            pollerDriven = true;
-            tasks.accumulateAndGet(TASK_POLLER_START, OR);
-            reactor.schedule(this);
-        }
-        if (!reading.compareAndSet(false, true))
-        {
-            return;
-        }
-        int result;
-        try
-        {
-            result = reader.onReadable();
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            reading.set(false);
-            onTransportFailure(ex);
-            return;
-        }
-        reading.set(false);
-        if (FrameReader.STALLED == result)
-        {
-            // Interest ops belong to the reactor: let it re-check and switch reading off.
-            resumeReceiving();
-        }
-        // A standalone ACK waits for the poller's next poll (or the reactor's timer): by then the
-        // application has usually answered, and the answer carries the ACK. NAKs and reads go now.
-        if (writer.hasUrgentWorkBesidesAck())
-        {
-            writer.flushFromPoster();
-        }
+        inbound.fromPoller();
     }
 
-    /** Before a poll: send what an earlier poll left owed (a standalone ACK, a NAK, a read response). */
+    /** Before a poll: send what an earlier poll left owed. */
     void flushOwed()
     {
-        if (writer.hasUrgentWork())
-        {
-            writer.flushFromPoster();
-        }
+        inbound.flushOwed();
     }
 
-    /** The application stops busy-polling (it arms the CQ to block): the reactor reads again at once. */
+    /** The application arms the CQ to block: the reactor reads again. */
     void pollerLeaving()
     {
-        flushOwed();
-        if (pollerDriven)
-        {
-            lastPollNs = 0;
-            tasks.accumulateAndGet(TASK_POLLER_GONE, OR);
-            reactor.schedule(this);
-        }
+        inbound.pollerLeaving();
+    }
+
+    InboundControl inbound()
+    {
+        return inbound;
+    }
+
+    SelectionKey key()
+    {
+        return key;
+    }
+
+    boolean isRegistered()
+    {
+        return registered;
+    }
+
+    /** @param task a TASK_* bit for the reactor thread. */
+    void schedule(final int task)
+    {
+        tasks.accumulateAndGet(task, OR);
+        reactor.schedule(this);
     }
 
     /** From a posting thread: a receive was posted while the inbound stream waited for one. */
     void resumeReceiving()
     {
-        tasks.accumulateAndGet(TASK_RESUME, OR);
-        reactor.schedule(this);
+        schedule(TASK_RESUME);
     }
 
     /** From a posting thread: the writer has more than it may write on that thread. */
     void scheduleFlush()
     {
-        tasks.accumulateAndGet(TASK_FLUSH, OR);
-        reactor.schedule(this);
+        schedule(TASK_FLUSH);
     }
 
     @Override
@@ -300,46 +260,19 @@ final class TcpConnection extends ReactorHandler
         }
         if (0 != (t & TASK_RESUME) && null != key)
         {
-            // Parse what is buffered whether or not this thread saw the stall: a poller may have.
-            if (reading.compareAndSet(false, true))
-            {
-                final int result;
-                try
-                {
-                    result = reader.parse();
-                }
-                finally
-                {
-                    reading.set(false);
-                }
-                if (FrameReader.STALLED != result)
-                {
-                    stalled = false;
-                    rnrDeadlineNs = 0;
-                }
-                afterRead(result);
-            }
-            else
-            {
-                tasks.accumulateAndGet(TASK_RESUME, OR);
-                reactor.schedule(this);
-            }
+            inbound.onResume();
         }
         if (0 != (t & TASK_FLUSH) && null != key)
         {
             flush();
         }
-        if (0 != (t & TASK_POLLER_GONE) && null != key && pollerDriven)
+        if (0 != (t & TASK_POLLER_GONE) && null != key)
         {
-            stopPollerDriven();
+            inbound.pollerGone();
         }
-        if (0 != (t & TASK_POLLER_START) && null != key && pollerDriven)
+        if (0 != (t & TASK_POLLER_START) && null != key)
         {
-            if (!stalled)
-            {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            }
-            reactor.addTimed(this);
+            inbound.pollerStart();
         }
     }
 
@@ -351,30 +284,9 @@ final class TcpConnection extends ReactorHandler
             finishConnect();
             return;
         }
-        if (0 != (readyOps & SelectionKey.OP_READ) && null != queuePair &&
-            System.nanoTime() - lastPollNs < POLLER_GRACE_NS)
+        if (0 != (readyOps & SelectionKey.OP_READ))
         {
-            // A thread busy-polls a CQ this connection feeds and reads the socket itself: stop waking
-            // the reactor for every message; a timer hands reading back when the polling stops.
-            pollerDriven = true;
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            reactor.addTimed(this);
-        }
-        else if (0 != (readyOps & SelectionKey.OP_READ) && reading.compareAndSet(false, true))
-        {
-            final int result;
-            try
-            {
-                result = reader.onReadable();
-            }
-            catch (final IOException ex)
-            {
-                reading.set(false);
-                onTransportFailure(ex);
-                return;
-            }
-            reading.set(false);
-            afterRead(result);
+            inbound.onReadable();
         }
         if (0 != (readyOps & SelectionKey.OP_WRITE) && !closed.get())
         {
@@ -402,46 +314,8 @@ final class TcpConnection extends ReactorHandler
         }
     }
 
-    private void afterRead(final int result)
-    {
-        if (FrameReader.CLOSED == result || closed.get())
-        {
-            return;
-        }
-        if (FrameReader.STALLED == result)
-        {
-            final int retries = peerRnrRetry;
-            if (0 == retries)
-            {
-                refuseStalled();
-                return;
-            }
-            stalled = true;
-            // Keep reading into the buffer while it has room, so a dead peer's FIN/RST is still seen;
-            // only a full buffer turns reading off (back-pressure), until a receive is posted.
-            final int ops = key.interestOps();
-            final int wanted = reader.isFull() ? ops & ~SelectionKey.OP_READ : ops | SelectionKey.OP_READ;
-            if (wanted != ops)
-            {
-                key.interestOps(wanted);
-            }
-            if (RNR_RETRY_INFINITE != retries && 0 == rnrDeadlineNs)
-            {
-                rnrDeadlineNs = System.nanoTime() + retries * RNR_RETRY_DELAY_NS;
-                reactor.addTimed(this);
-            }
-        }
-        else if (0 == (key.interestOps() & SelectionKey.OP_READ))
-        {
-            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
-        }
-        if (writer.hasUrgentWork())
-        {
-            flush();
-        }
-    }
-
-    private void flush()
+    /** Reactor: writes what the writer has and keeps OP_WRITE in step with what remains. */
+    void flush()
     {
         final boolean more = writer.flushFromReactor();
         if (closed.get() || !key.isValid())
@@ -456,45 +330,17 @@ final class TcpConnection extends ReactorHandler
         }
     }
 
-    private void refuseStalled()
-    {
-        if (!reading.compareAndSet(false, true))
-        {
-            return;
-        }
-        final int result;
-        try
-        {
-            result = reader.refuseStalled();
-        }
-        finally
-        {
-            reading.set(false);
-        }
-        afterRead(result);
-    }
-
-    /** @param retries the peer's RNR retry count from its REQ/REP: how long its requests may wait here. */
+    /** @param retries the peer's RNR retry count from its REQ/REP. */
     void peerRnrRetry(final int retries)
     {
-        peerRnrRetry = retries;
+        inbound.peerRnrRetry(retries);
     }
 
     @Override
     long deadlineNs()
     {
         final long handshakeNs = handshake.deadlineNs();
-        if (0 != handshakeNs)
-        {
-            return handshakeNs;
-        }
-        long earliest = rnrDeadlineNs;
-        if (pollerDriven)
-        {
-            final long pollNs = lastPollNs + POLLER_GRACE_NS;
-            earliest = 0 == earliest || pollNs - earliest < 0 ? pollNs : earliest;
-        }
-        return earliest;
+        return 0 != handshakeNs ? handshakeNs : inbound.deadlineNs();
     }
 
     @Override
@@ -515,55 +361,10 @@ final class TcpConnection extends ReactorHandler
             }
             return;
         }
-        if (0 != rnrDeadlineNs && stalled && now - rnrDeadlineNs >= 0)
-        {
-            stalled = false;
-            rnrDeadlineNs = 0;
-            refuseStalled();
-        }
-        if (pollerDriven && !closed.get())
-        {
-            if (now - lastPollNs >= POLLER_GRACE_NS)
-            {
-                stopPollerDriven();
-            }
-            else
-            {
-                flushOwed();
-            }
-        }
+        inbound.onDeadline(now);
         if (!closed.get() && 0 != deadlineNs())
         {
             reactor.addTimed(this);
-        }
-    }
-
-    private void stopPollerDriven()
-    {
-        pollerDriven = false;
-        if (!stalled || !reader.isFull())
-        {
-            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
-        }
-        if (reading.compareAndSet(false, true))
-        {
-            final int result;
-            try
-            {
-                result = reader.onReadable();
-            }
-            catch (final IOException ex)
-            {
-                reading.set(false);
-                onTransportFailure(ex);
-                return;
-            }
-            reading.set(false);
-            afterRead(result);
-        }
-        else
-        {
-            flush();
         }
     }
 

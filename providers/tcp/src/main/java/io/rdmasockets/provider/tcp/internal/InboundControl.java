@@ -1,0 +1,308 @@
+package io.rdmasockets.provider.tcp.internal;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Who reads a connection's socket, and when. The reactor reads on OP_READ; a thread busy-polling a
+ * completion queue the connection feeds reads it itself ({@link #fromPoller()}), and while it does the
+ * reactor stops reading (OP_READ off) and only runs a timer that flushes owed ACKs and takes reading
+ * back once the polling stops. A stream stalled for a receive (RNR) is left to the reactor.
+ *
+ * <p><b>Note:</b> the reader runs under {@link #reading}, whichever thread runs it; interest ops and
+ * timers are changed on the reactor thread only.
+ */
+final class InboundControl
+{
+    private static final int RNR_RETRY_INFINITE = 7;
+    /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
+    private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
+    /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
+    private static final long POLLER_GRACE_NS = 2_000_000L;
+
+    private final TcpConnection connection;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    /** Held by whichever thread runs the reader: the reactor, or a thread busy-polling a CQ. */
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private volatile boolean stalled;
+    /** When a thread last ran the reader from a completion-queue poll. */
+    private volatile long lastPollNs;
+    /** True while the reactor leaves reading to a busy poller (OP_READ off, timer on). */
+    private volatile boolean pollerDriven;
+    private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
+    private long rnrDeadlineNs;
+
+    InboundControl(final TcpConnection connection, final FrameReader reader, final FrameWriter writer)
+    {
+        this.connection = connection;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** @param retries the peer's RNR retry count from its REQ/REP: how long its requests may wait here. */
+    void peerRnrRetry(final int retries)
+    {
+        peerRnrRetry = retries;
+    }
+
+    /**
+     * From a thread polling a completion queue this connection feeds: read and process what the
+     * socket has, unless another thread is reading or the stream waits for a receive.
+     */
+    void fromPoller()
+    {
+        if (stalled || !connection.isRegistered() || !connection.isOpen())
+        {
+            return;
+        }
+        lastPollNs = System.nanoTime();
+        if (!pollerDriven)
+        {
+            // Once per polling phase: the reactor stops reading this socket and starts its timer.
+            pollerDriven = true;
+            connection.schedule(TcpConnection.TASK_POLLER_START);
+        }
+        if (!reading.compareAndSet(false, true))
+        {
+            return;
+        }
+        final int result;
+        try
+        {
+            result = reader.onReadable();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            reading.set(false);
+            connection.onTransportFailure(ex);
+            return;
+        }
+        reading.set(false);
+        if (FrameReader.STALLED == result)
+        {
+            // Interest ops belong to the reactor: let it re-check and switch reading off.
+            connection.schedule(TcpConnection.TASK_RESUME);
+        }
+        // A standalone ACK waits for the poller's next poll (or the reactor's timer): by then the
+        // application has usually answered, and the answer carries the ACK. NAKs and reads go now.
+        if (writer.hasUrgentWorkBesidesAck())
+        {
+            writer.flushFromPoster();
+        }
+    }
+
+    /** Before a poll: send what an earlier poll left owed (a standalone ACK, a NAK, a read response). */
+    void flushOwed()
+    {
+        if (writer.hasUrgentWork())
+        {
+            writer.flushFromPoster();
+        }
+    }
+
+    /** The application stops busy-polling (it arms the CQ to block): the reactor reads again at once. */
+    void pollerLeaving()
+    {
+        flushOwed();
+        if (pollerDriven)
+        {
+            lastPollNs = 0;
+            connection.schedule(TcpConnection.TASK_POLLER_GONE);
+        }
+    }
+
+    /** Reactor: OP_READ fired. */
+    void onReadable()
+    {
+        if (!stalled && null != connection.dataQueuePair() && System.nanoTime() - lastPollNs < POLLER_GRACE_NS)
+        {
+            // A thread busy-polls and reads the socket itself: stop waking the reactor per message.
+            pollerStart();
+            return;
+        }
+        // When the poller holds the reader right now, it consumes what woke us.
+        if (reading.compareAndSet(false, true))
+        {
+            readAndProcess();
+        }
+    }
+
+    /** Reactor: a receive was posted, or a poller saw a stall; parse what is buffered. */
+    void onResume()
+    {
+        if (!reading.compareAndSet(false, true))
+        {
+            connection.schedule(TcpConnection.TASK_RESUME);
+            return;
+        }
+        final int result;
+        try
+        {
+            result = reader.parse();
+        }
+        finally
+        {
+            reading.set(false);
+        }
+        if (FrameReader.STALLED != result)
+        {
+            stalled = false;
+            rnrDeadlineNs = 0;
+        }
+        afterRead(result);
+    }
+
+    /** Reactor: a poller started polling. */
+    void pollerStart()
+    {
+        if (!pollerDriven && System.nanoTime() - lastPollNs >= POLLER_GRACE_NS)
+        {
+            return;
+        }
+        pollerDriven = true;
+        if (!stalled)
+        {
+            final SelectionKey key = connection.key();
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        connection.reactor().addTimed(connection);
+    }
+
+    /** Reactor: the poller armed its CQ. */
+    void pollerGone()
+    {
+        if (pollerDriven)
+        {
+            stopPollerDriven();
+        }
+    }
+
+    private void readAndProcess()
+    {
+        final int result;
+        try
+        {
+            result = reader.onReadable();
+        }
+        catch (final IOException ex)
+        {
+            reading.set(false);
+            connection.onTransportFailure(ex);
+            return;
+        }
+        reading.set(false);
+        afterRead(result);
+    }
+
+    private void afterRead(final int result)
+    {
+        if (FrameReader.CLOSED == result || !connection.isOpen())
+        {
+            return;
+        }
+        final SelectionKey key = connection.key();
+        if (FrameReader.STALLED == result)
+        {
+            final int retries = peerRnrRetry;
+            if (0 == retries)
+            {
+                refuseStalled();
+                return;
+            }
+            stalled = true;
+            // Keep reading into the buffer while it has room, so a dead peer's FIN/RST is still seen;
+            // only a full buffer turns reading off (back-pressure), until a receive is posted.
+            final int ops = key.interestOps();
+            final int wanted = reader.isFull() ? ops & ~SelectionKey.OP_READ : ops | SelectionKey.OP_READ;
+            if (wanted != ops)
+            {
+                key.interestOps(wanted);
+            }
+            if (RNR_RETRY_INFINITE != retries && 0 == rnrDeadlineNs)
+            {
+                rnrDeadlineNs = System.nanoTime() + retries * RNR_RETRY_DELAY_NS;
+                connection.reactor().addTimed(connection);
+            }
+        }
+        else if (0 == (key.interestOps() & SelectionKey.OP_READ))
+        {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        }
+        if (writer.hasUrgentWork())
+        {
+            connection.flush();
+        }
+    }
+
+    private void refuseStalled()
+    {
+        if (!reading.compareAndSet(false, true))
+        {
+            return;
+        }
+        final int result;
+        try
+        {
+            result = reader.refuseStalled();
+        }
+        finally
+        {
+            reading.set(false);
+        }
+        afterRead(result);
+    }
+
+    /** @return the earliest RNR or poller deadline, or 0. */
+    long deadlineNs()
+    {
+        long earliest = rnrDeadlineNs;
+        if (pollerDriven)
+        {
+            final long pollNs = lastPollNs + POLLER_GRACE_NS;
+            earliest = 0 == earliest || pollNs - earliest < 0 ? pollNs : earliest;
+        }
+        return earliest;
+    }
+
+    /** @param nowNs the reactor's clock: run the RNR and poller deadlines that passed. */
+    void onDeadline(final long nowNs)
+    {
+        if (0 != rnrDeadlineNs && stalled && nowNs - rnrDeadlineNs >= 0)
+        {
+            stalled = false;
+            rnrDeadlineNs = 0;
+            refuseStalled();
+        }
+        if (pollerDriven && connection.isOpen())
+        {
+            if (nowNs - lastPollNs >= POLLER_GRACE_NS)
+            {
+                stopPollerDriven();
+            }
+            else
+            {
+                flushOwed();
+            }
+        }
+    }
+
+    private void stopPollerDriven()
+    {
+        pollerDriven = false;
+        final SelectionKey key = connection.key();
+        if (!stalled || !reader.isFull())
+        {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        }
+        if (reading.compareAndSet(false, true))
+        {
+            readAndProcess();
+        }
+        else
+        {
+            connection.flush();
+        }
+    }
+}

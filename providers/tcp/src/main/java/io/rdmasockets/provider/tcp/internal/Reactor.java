@@ -119,12 +119,6 @@ final class Reactor implements Runnable
         }
     }
 
-    /** @param handler no longer timed; reactor thread only. */
-    void removeTimed(final ReactorHandler handler)
-    {
-        timed.remove(handler);
-    }
-
     @Override
     public void run()
     {
@@ -285,7 +279,11 @@ final class Reactor implements Runnable
             }
             final ReactorHandler h = timed.get(i);
             final long d = h.deadlineNs();
-            if (0 != d && now - d >= 0)
+            if (0 == d)
+            {
+                timed.remove(i);
+            }
+            else if (now - d >= 0)
             {
                 timed.remove(i);
                 try

@@ -375,11 +375,9 @@ final class TcpConnection extends ReactorHandler
      */
     boolean onCmFrame(final int type, final int status, final MemorySegment s, final long body, final int length)
     {
+        // May run on a polling thread: the reactor drops handlers without a deadline from its timer
+        // list itself.
         final boolean keep = handshake.onFrame(type, status, s, body, length);
-        if (0 == deadlineNs())
-        {
-            reactor.removeTimed(this);
-        }
         return keep && !closed.get();
     }
 

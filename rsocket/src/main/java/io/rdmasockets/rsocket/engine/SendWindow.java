@@ -164,6 +164,12 @@ final class SendWindow
         sbufBytesAvail += length;
     }
 
+    /** @return send-queue entries free for data. */
+    int queueEntriesAvailable()
+    {
+        return sqeAvail;
+    }
+
     /** @return free send-ring bytes. */
     int ringBytesAvailable()
     {

@@ -1,0 +1,699 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
+import io.rdmasockets.rsocket.protocol.IomapDescriptor;
+import io.rdmasockets.rsocket.protocol.SgeFlyweight;
+import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.SendWorkRequest;
+import io.rdmasockets.verbs.WcStatus;
+import io.rdmasockets.verbs.WorkCompletions;
+import io.rdmasockets.verbs.WrOpcode;
+import io.rdmasockets.verbs.ReceiveWorkRequest;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static io.rdmasockets.rsocket.engine.RsocketState.*;
+import static io.rdmasockets.rsocket.protocol.ImmediateDescriptor.*;
+
+/**
+ * The data path of a connected stream rsocket: C's {@code rsend}, {@code rrecv}, {@code rs_poll_cq},
+ * {@code rs_process_cq}, {@code rs_get_comp} and {@code rs_send_credits} (wire-protocol doc sections 2.1
+ * to 2.7), allocation-free.
+ *
+ * <p>Locking. Senders serialise on {@code sendLock} and readers on {@code recvLock}, so a blocked reader
+ * never blocks a writer. All protocol state (windows, rings, posting to the queue pair) is touched only
+ * under {@code stateLock}, held briefly; a thread that must wait for a completion releases it and waits
+ * on the completion channel under {@code waitLock}, as C's {@code cq_lock}/{@code cq_wait_lock} pair.
+ * Unlike C, the sender's accounting and the completion handler never race on the same counters.
+ */
+final class DataPath
+{
+    /** {@code MSG_PEEK}. */
+    static final int MSG_PEEK = 0x2;
+    /** {@code MSG_DONTWAIT}. */
+    static final int MSG_DONTWAIT = 0x40;
+    /** {@code MSG_WAITALL}. */
+    static final int MSG_WAITALL = 0x100;
+
+    static final int TEST_HAVE_RDATA = 0;
+    static final int TEST_CAN_SEND = 1;
+    static final int TEST_CAN_SEND_CTRL = 2;
+    static final int TEST_ALL_SENDS_DONE = 3;
+
+    /** Receive work requests carry bit 63 in their id, as C's {@code rs_recv_wr_id}. */
+    private static final long RECV_WR_ID = Long.MIN_VALUE;
+    private static final int BATCH = 16;
+
+    private final StreamRsocket socket;
+    private final Endpoint ep;
+    private final SendWindow send;
+    private final ReceiveRing recv;
+    private final SendWorkRequest wr = new SendWorkRequest(2);
+    private final ReceiveWorkRequest rwr = new ReceiveWorkRequest(0).wrId(RECV_WR_ID);
+    private final SgeFlyweight ctrlSge = new SgeFlyweight();
+    private final WorkCompletions wcs;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock recvLock = new ReentrantLock();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final ReentrantLock waitLock = new ReentrantLock();
+    private final long pollingTimeNs;
+    private final long wakeUpIntervalMs;
+
+    private long remoteSglAddress;
+    private int remoteSglKey;
+    private boolean swapSgl;
+    private int ctrlSeqno;
+    private int ctrlMaxSeqno = Endpoint.QP_CTRL_SIZE;
+    private int unackedEvents;
+    private volatile boolean cqArmed;
+
+    DataPath(final StreamRsocket socket, final Endpoint ep, final long pollingTimeUs, final long wakeUpIntervalMs)
+    {
+        this.socket = socket;
+        this.ep = ep;
+        this.send = new SendWindow(ep.targetSgl(), ep.sbufSize, ep.sqSize - Endpoint.QP_CTRL_SIZE);
+        this.recv = new ReceiveRing(ep.rbuf, ep.rqSize);
+        this.wcs = new WorkCompletions(BATCH, ep.arena);
+        this.pollingTimeNs = TimeUnit.MICROSECONDS.toNanos(pollingTimeUs);
+        this.wakeUpIntervalMs = Math.max(1, wakeUpIntervalMs);
+    }
+
+    /**
+     * Posts every receive and arms the queue ({@code rs_create_ep}), before the connection data goes out.
+     *
+     * @return 0 or an errno.
+     */
+    int postInitialReceives()
+    {
+        for (int i = 0; i < ep.rqSize; i++)
+        {
+            final int rc = ep.qp.postReceive(rwr);
+            if (0 != rc)
+            {
+                return rc;
+            }
+        }
+        return ep.cq.requestNotify(false);
+    }
+
+    /**
+     * Applies the peer's connection data ({@code rs_save_conn_data}).
+     *
+     * @param sglAddress  the peer's target SGL address.
+     * @param sglKey      its rkey.
+     * @param sglLength   its entries.
+     * @param peerIsBig   the peer set {@code RS_CONN_FLAG_NET}: write SGEs to it big-endian.
+     * @param dataAddress the peer's first receive half.
+     * @param dataKey     its rkey.
+     * @param dataLength  its length.
+     * @param credits     the peer's receive queue size.
+     */
+    void onConnected(final long sglAddress, final int sglKey, final int sglLength, final boolean peerIsBig,
+        final long dataAddress, final int dataKey, final long dataLength, final int credits)
+    {
+        remoteSglAddress = sglAddress;
+        remoteSglKey = sglKey;
+        swapSgl = peerIsBig;
+        recv.remoteSglLength(sglLength);
+        send.onConnected(dataAddress, dataKey, dataLength, credits);
+    }
+
+    /** @return the lock close takes to wait for senders to leave. */
+    ReentrantLock sendLock()
+    {
+        return sendLock;
+    }
+
+    /** @return the lock close takes to wait for readers to leave. */
+    ReentrantLock recvLock()
+    {
+        return recvLock;
+    }
+
+    /** Acknowledges the events taken but not yet acknowledged, as C's {@code rs_free} does before destroying the queue. */
+    void acknowledgePendingEvents()
+    {
+        if (unackedEvents > 0)
+        {
+            ep.cq.acknowledgeEvents(unackedEvents);
+            unackedEvents = 0;
+        }
+    }
+
+    /** Makes a thread waiting for a completion re-check the socket's state. */
+    void wakeup()
+    {
+        ep.channel.wakeup();
+    }
+
+    // ---------------------------------------------------------------------------------------- send
+
+    /**
+     * {@code rsend}.
+     *
+     * @param src      the bytes.
+     * @param offset   where they start in {@code src}.
+     * @param length   how many.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes sent (possibly fewer than asked when a wait would follow), or a negative errno.
+     */
+    int send(final MemorySegment src, final long offset, final int length, final boolean nonblock)
+    {
+        sendLock.lock();
+        try
+        {
+            int left = length;
+            int chunk = SendWindow.OLAP_START_SIZE;
+            int ret = 0;
+            while (left > 0)
+            {
+                if (!canSend())
+                {
+                    ret = getComp(nonblock, TEST_CAN_SEND);
+                    if (0 != ret)
+                    {
+                        break;
+                    }
+                }
+                stateLock.lock();
+                try
+                {
+                    final int state = socket.state;
+                    if (0 == (state & WRITABLE))
+                    {
+                        ret = -socket.writeErrno();
+                        break;
+                    }
+                    final int xfer = send.transferSize(chunk, left);
+                    if (chunk < SendWindow.MAX_TRANSFER)
+                    {
+                        chunk <<= 1;
+                    }
+                    ret = postData(src, offset + (length - left), xfer);
+                    if (0 != ret)
+                    {
+                        break;
+                    }
+                    left -= xfer;
+                }
+                finally
+                {
+                    stateLock.unlock();
+                }
+            }
+            return 0 != ret && left == length ? ret : length - left;
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
+    }
+
+    private boolean canSend()
+    {
+        stateLock.lock();
+        try
+        {
+            return send.canSend();
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /** {@code rs_write_data}: copy into the send ring (two SGEs across its end) and RDMA-write it. */
+    private int postData(final MemorySegment src, final long srcOffset, final int xfer)
+    {
+        final long remoteAddress = send.targetAddress();
+        final int rkey = send.targetKey();
+        final int start = send.reserveRing(xfer);
+        final int first = Math.min(xfer, ep.sbufSize - start);
+        MemorySegment.copy(src, srcOffset, ep.sbuf, start, first);
+        if (xfer > first)
+        {
+            MemorySegment.copy(src, srcOffset + first, ep.sbuf, 0, xfer - first);
+        }
+        send.onDataPosted(xfer);
+        final int msg = ImmediateDescriptor.encode(OP_DATA, xfer);
+        wr.reset().wrId(msg & 0xFFFF_FFFFL).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).immData(msg)
+            .flags(xfer <= ep.sqInline ? SendFlags.INLINE : 0).remote(remoteAddress, rkey);
+        wr.sgl().add(ep.sbuf.address() + start, first, ep.smr.lkey());
+        if (xfer > first)
+        {
+            wr.sgl().add(ep.sbuf.address(), xfer - first, ep.smr.lkey());
+        }
+        return post();
+    }
+
+    /** {@code rs_post_msg}: a 0-byte RDMA write whose immediate is the message. */
+    private int postMessage(final int msg)
+    {
+        wr.reset().wrId(msg & 0xFFFF_FFFFL).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).immData(msg);
+        return post();
+    }
+
+    private int post()
+    {
+        final int rc = ep.qp.postSend(wr);
+        if (0 != rc)
+        {
+            socket.fail(rc);
+            return -rc;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------- receive
+
+    /**
+     * {@code rrecv}.
+     *
+     * @param dst      where to copy.
+     * @param offset   where in {@code dst}.
+     * @param length   most bytes to take.
+     * @param flags    {@link #MSG_PEEK}, {@link #MSG_WAITALL}.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes received, 0 at end of stream, or a negative errno.
+     */
+    int recv(final MemorySegment dst, final long offset, final int length, final int flags, final boolean nonblock)
+    {
+        recvLock.lock();
+        try
+        {
+            int left = length;
+            int ret = 0;
+            do
+            {
+                if (!hasData())
+                {
+                    ret = getComp(nonblock, TEST_HAVE_RDATA);
+                    if (0 != ret)
+                    {
+                        break;
+                    }
+                }
+                stateLock.lock();
+                try
+                {
+                    if (!recv.hasData())
+                    {
+                        ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
+                        break;
+                    }
+                    if (0 != (flags & MSG_PEEK))
+                    {
+                        left -= recv.peek(dst, offset, left);
+                        break;
+                    }
+                    left -= recv.read(dst, offset + (length - left), left);
+                }
+                finally
+                {
+                    stateLock.unlock();
+                }
+            }
+            while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
+            stateLock.lock();
+            try
+            {
+                updateCredits();
+            }
+            finally
+            {
+                stateLock.unlock();
+            }
+            return 0 != ret && left == length ? ret : length - left;
+        }
+        finally
+        {
+            recvLock.unlock();
+        }
+    }
+
+    private boolean hasData()
+    {
+        stateLock.lock();
+        try
+        {
+            return recv.hasData();
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /** @return bytes ready to read without waiting (FIONREAD). */
+    long available()
+    {
+        stateLock.lock();
+        try
+        {
+            return recv.available();
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- control
+
+    /**
+     * Sends a control message ({@code rshutdown}'s part): waits for a control slot, posts, then waits
+     * until every send completed or the connection is gone.
+     *
+     * @param ctrl {@code CTRL_DISCONNECT} or {@code CTRL_SHUTDOWN}.
+     * @return 0 or a negative errno.
+     */
+    int sendControl(final int ctrl)
+    {
+        int ret = 0;
+        if (!ctrlAvailable())
+        {
+            ret = processCq(false, TEST_CAN_SEND_CTRL);
+            if (0 != ret)
+            {
+                return ret;
+            }
+        }
+        stateLock.lock();
+        try
+        {
+            if (0 != (socket.state & CONNECTED) && ctrlSeqno != ctrlMaxSeqno)
+            {
+                ctrlSeqno++;
+                ret = postMessage(ImmediateDescriptor.encode(OP_CTRL, ctrl));
+            }
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+        return ret;
+    }
+
+    /**
+     * Waits until every posted send completed or the connection is gone ({@code rs_conn_all_sends_done}).
+     *
+     * @return 0 or a negative errno.
+     */
+    int drainSends()
+    {
+        return 0 != (socket.state & CONNECTED) ? processCq(false, TEST_ALL_SENDS_DONE) : 0;
+    }
+
+    private boolean ctrlAvailable()
+    {
+        stateLock.lock();
+        try
+        {
+            return ctrlSeqno != ctrlMaxSeqno;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /**
+     * Readiness for poll: data or end of stream to read, room to send, under the state lock.
+     *
+     * @return an OR of 1 (readable) and 4 (writable), poll(2)'s POLLIN and POLLOUT.
+     */
+    int readiness()
+    {
+        stateLock.lock();
+        try
+        {
+            pollCq();
+            updateCredits();
+            int events = 0;
+            if (test(TEST_HAVE_RDATA))
+            {
+                events |= 1;
+            }
+            if (test(TEST_CAN_SEND))
+            {
+                events |= 4;
+            }
+            return events;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- progress
+
+    /** {@code rs_get_comp}: spin for {@code polling_time}, then block on the completion channel. */
+    int getComp(final boolean nonblock, final int test)
+    {
+        final long start = System.nanoTime();
+        do
+        {
+            final int ret = processCq(true, test);
+            if (0 == ret || nonblock || -Errno.EAGAIN.code() != ret)
+            {
+                return ret;
+            }
+            Thread.onSpinWait();
+        }
+        while (System.nanoTime() - start <= pollingTimeNs);
+        return processCq(false, test);
+    }
+
+    /** {@code rs_process_cq}. */
+    private int processCq(final boolean nonblock, final int test)
+    {
+        stateLock.lock();
+        try
+        {
+            int ret;
+            do
+            {
+                updateCredits();
+                ret = pollCq();
+                if (test(test))
+                {
+                    ret = 0;
+                    break;
+                }
+                else if (0 != ret)
+                {
+                    break;
+                }
+                else if (nonblock)
+                {
+                    ret = -Errno.EAGAIN.code();
+                }
+                else if (!cqArmed)
+                {
+                    ep.cq.requestNotify(false);
+                    cqArmed = true;
+                }
+                else
+                {
+                    updateCredits();
+                    waitLock.lock();
+                    stateLock.unlock();
+                    try
+                    {
+                        ret = awaitCqEvent();
+                    }
+                    finally
+                    {
+                        waitLock.unlock();
+                        stateLock.lock();
+                    }
+                }
+            }
+            while (0 == ret);
+            updateCredits();
+            return ret;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /** {@code rs_get_cq_event}; a wakeup or the wake-up interval returns 0 so the caller re-tests. */
+    private int awaitCqEvent()
+    {
+        if (!cqArmed)
+        {
+            return 0;
+        }
+        try
+        {
+            if (null != ep.channel.awaitEvent(wakeUpIntervalMs, TimeUnit.MILLISECONDS))
+            {
+                cqArmed = false;
+                if (++unackedEvents >= ep.sqSize + ep.rqSize)
+                {
+                    ep.cq.acknowledgeEvents(unackedEvents);
+                    unackedEvents = 0;
+                }
+            }
+            return 0;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return -Errno.EINTR.code();
+        }
+    }
+
+    private boolean test(final int test)
+    {
+        final int state = socket.state;
+        return switch (test)
+        {
+            case TEST_HAVE_RDATA -> recv.hasData() || 0 == (state & READABLE);
+            case TEST_CAN_SEND -> send.canSend() || 0 == (state & WRITABLE);
+            case TEST_CAN_SEND_CTRL -> ctrlSeqno != ctrlMaxSeqno || 0 == (state & CONNECTED);
+            default -> (ctrlMaxSeqno - ctrlSeqno) + send.queueEntriesAvailable() == ep.sqSize ||
+                0 == (state & CONNECTED);
+        };
+    }
+
+    /** {@code rs_poll_cq}, in batches; called with the state lock held. */
+    private int pollCq()
+    {
+        int received = 0;
+        int n;
+        while ((n = ep.cq.poll(wcs)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                if (wcs.wrId(i) < 0)
+                {
+                    if (WcStatus.SUCCESS.code() == wcs.statusCode(i))
+                    {
+                        received++;
+                        onReceive(i);
+                    }
+                }
+                else
+                {
+                    onSendCompletion(i);
+                }
+            }
+        }
+        if (0 != (socket.state & CONNECTED))
+        {
+            for (; received > 0; received--)
+            {
+                final int rc = ep.qp.postReceive(rwr);
+                if (0 != rc)
+                {
+                    socket.fail(rc);
+                    return -rc;
+                }
+            }
+        }
+        return n < 0 ? n : 0;
+    }
+
+    private void onReceive(final int i)
+    {
+        if (!wcs.hasImmediate(i))
+        {
+            // iWARP's MSG_SEND mode is not implemented: a message without an immediate is a protocol error.
+            socket.protocolError("a receive completion without an immediate");
+            return;
+        }
+        final int msg = wcs.immData(i);
+        final int data = ImmediateDescriptor.data(msg);
+        switch (ImmediateDescriptor.op(msg))
+        {
+            case OP_DATA ->
+            {
+                if (0 != recv.onData(data))
+                {
+                    socket.protocolError("the peer sent more than its credits or the ring allow");
+                }
+            }
+            case OP_SGL -> send.onCredits(data);
+            case OP_IOMAP_SGL, OP_WRITE ->
+            {
+                // The iomap entry is already in our memory; OP_WRITE never travels.
+            }
+            case OP_CTRL ->
+            {
+                if (CTRL_DISCONNECT == data)
+                {
+                    socket.state = DISCONNECTED;
+                }
+                else if (CTRL_SHUTDOWN == data)
+                {
+                    final int state = socket.state;
+                    socket.state = 0 != (state & WRITABLE) ? state & ~READABLE : DISCONNECTED;
+                }
+            }
+            // Reserved ops 1, 3, 5: C files them as data; no C peer sends them, so they are an error here.
+            default -> socket.protocolError("reserved rsocket op " + ImmediateDescriptor.op(msg));
+        }
+    }
+
+    private void onSendCompletion(final int i)
+    {
+        final int msg = (int)wcs.wrId(i);
+        final int data = ImmediateDescriptor.data(msg);
+        switch (ImmediateDescriptor.op(msg))
+        {
+            case OP_SGL -> ctrlMaxSeqno++;
+            case OP_CTRL ->
+            {
+                ctrlMaxSeqno++;
+                if (CTRL_DISCONNECT == data)
+                {
+                    socket.state = DISCONNECTED;
+                }
+            }
+            case OP_IOMAP_SGL -> send.onSendCompleted(IomapDescriptor.LENGTH);
+            default -> send.onSendCompleted(data);
+        }
+        if (WcStatus.SUCCESS.code() != wcs.statusCode(i) && 0 != (socket.state & CONNECTED))
+        {
+            socket.fail(Errno.EIO.code());
+        }
+    }
+
+    /** {@code rs_update_credits}; called with the state lock held. */
+    private void updateCredits()
+    {
+        if (recv.shouldUpdateCredits() && ctrlSeqno != ctrlMaxSeqno && 0 != (socket.state & CONNECTED))
+        {
+            sendCredits();
+        }
+    }
+
+    /** {@code rs_send_credits}: grant credits, and write a freed half into the peer's target SGL. */
+    private void sendCredits()
+    {
+        ctrlSeqno++;
+        final int msg = ImmediateDescriptor.encode(OP_SGL, recv.prepareCreditUpdate() & MAX_DATA);
+        final int offset = recv.advertisedOffset();
+        if (offset < 0)
+        {
+            postMessage(msg);
+            return;
+        }
+        final long slot = ep.ctrlSlotOffset(ctrlSeqno);
+        ctrlSge.wrap(ep.sbuf, slot, swapSgl ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN)
+            .set(ep.rbuf.address() + offset, ep.rmr.rkey(), recv.halfSize());
+        wr.reset().wrId(msg & 0xFFFF_FFFFL).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).immData(msg)
+            .flags(ep.sqInline >= Endpoint.CTRL_SLOT_LENGTH ? SendFlags.INLINE : 0)
+            .remote(remoteSglAddress + (long)recv.advertisedRemoteSge() * Endpoint.CTRL_SLOT_LENGTH, remoteSglKey);
+        wr.sgl().add(ep.sbuf.address() + slot, Endpoint.CTRL_SLOT_LENGTH, ep.smr.lkey());
+        post();
+    }
+}

@@ -1,0 +1,733 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.rsocket.protocol.ConnDataDescriptor;
+import io.rdmasockets.rsocket.protocol.ConnDataFlyweight;
+import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
+import io.rdmasockets.rsocket.protocol.SgeDescriptor;
+import io.rdmasockets.rsocket.protocol.SgeFlyweight;
+import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.VerbsProvider;
+import io.rdmasockets.verbs.cm.CmEvent;
+import io.rdmasockets.verbs.cm.CmEventChannel;
+import io.rdmasockets.verbs.cm.CmEventType;
+import io.rdmasockets.verbs.cm.CmId;
+import io.rdmasockets.verbs.cm.ConnectionManager;
+import io.rdmasockets.verbs.cm.ConnectionParameters;
+import io.rdmasockets.verbs.cm.PortSpace;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.rdmasockets.rsocket.engine.RsocketState.*;
+
+/**
+ * One stream rsocket over the verbs SPI: connection setup as C's {@code rconnect}/{@code rlisten}/
+ * {@code raccept} (wire-protocol doc section 1), the data path in {@link DataPath}, shutdown and close
+ * as section 4.2. Status codes (negative errno) on the data path; {@link ErrnoException} on the control
+ * path.
+ *
+ * <p><b>Note:</b> thread safe: one thread may read while another writes.
+ */
+public final class StreamRsocket implements AutoCloseable
+{
+    /** {@code SHUT_RD}. */
+    public static final int SHUT_RD = 0;
+    /** {@code SHUT_WR}. */
+    public static final int SHUT_WR = 1;
+    /** {@code SHUT_RDWR}. */
+    public static final int SHUT_RDWR = 2;
+
+    private static final int CONN_RETRIES = 6;
+    private static final long CONNECT_TIMEOUT_MS = 30_000;
+
+    volatile int state = INIT;
+    private volatile int err;
+    private volatile boolean nonblocking;
+    private final ConnectionManager cm;
+    private final RsocketConfig config;
+    private final CmEventChannel cmChannel;
+    private final CmId cmId;
+    private final LinkedBlockingQueue<StreamRsocket> acceptQueue = new LinkedBlockingQueue<>();
+    private final List<StreamRsocket> accepting = new ArrayList<>();
+    private StreamRsocket listener;
+    private Endpoint ep;
+    private DataPath data;
+
+    private int sbufSize;
+    private int rbufSize;
+    private int sqSize;
+    private int rqSize;
+    private int sqInline;
+    private int iomapSize;
+
+    private StreamRsocket(final ConnectionManager cm, final RsocketConfig config, final CmId id,
+        final StreamRsocket inheritFrom) throws VerbsException
+    {
+        this.cm = cm;
+        this.config = config;
+        this.cmChannel = cm.createEventChannel();
+        try
+        {
+            this.cmId = null == id ? cm.createId(cmChannel, PortSpace.TCP, this) : id;
+        }
+        catch (final VerbsException | RuntimeException e)
+        {
+            closeQuietly(cmChannel);
+            throw e;
+        }
+        final boolean inherit = null != inheritFrom;
+        sbufSize = inherit ? inheritFrom.sbufSize : config.wmemDefault();
+        rbufSize = inherit ? inheritFrom.rbufSize : config.memDefault();
+        sqSize = inherit ? inheritFrom.sqSize : config.sqSizeDefault();
+        rqSize = inherit ? inheritFrom.rqSize : config.rqSizeDefault();
+        sqInline = inherit ? inheritFrom.sqInline : config.inlineDefault();
+        iomapSize = inherit ? inheritFrom.iomapSize : config.iomapSize();
+    }
+
+    /**
+     * {@code rsocket(AF_INET, SOCK_STREAM, 0)}.
+     *
+     * @param provider the verbs provider.
+     * @param config   the process defaults.
+     * @return an unconnected socket.
+     * @throws ErrnoException when the provider cannot create a connection id.
+     */
+    public static StreamRsocket open(final VerbsProvider provider, final RsocketConfig config) throws ErrnoException
+    {
+        return new StreamRsocket(provider.connectionManager(), config, null, null);
+    }
+
+    // ---------------------------------------------------------------------------------------- options
+
+    /**
+     * Sets buffer and queue sizes before connecting (SOL_RDMA options and SO_SNDBUF/SO_RCVBUF).
+     *
+     * @param sbuf    send ring bytes, or -1 to keep.
+     * @param rbuf    receive ring bytes, or -1 to keep.
+     * @param sq      send queue size, or -1.
+     * @param rq      receive queue size, or -1.
+     * @param inline  inline bytes, or -1.
+     * @param iomap   iomap entries, or -1.
+     * @throws ErrnoException {@code EINVAL} once connecting (C refuses them from {@code rs_opening}).
+     */
+    public void sizes(final int sbuf, final int rbuf, final int sq, final int rq, final int inline, final int iomap)
+        throws ErrnoException
+    {
+        if (state >= OPENING)
+        {
+            throw new ErrnoException(Errno.EINVAL, "buffer and queue sizes are fixed once connecting");
+        }
+        sbufSize = sbuf < 0 ? sbufSize : Math.max(sbuf, 2 * SendWindow.SNDLOWAT);
+        rbufSize = rbuf < 0 ? rbufSize : Math.max(rbuf & ~1, 2);
+        sqSize = sq < 0 ? sqSize : Math.min(sq, Endpoint.QP_MAX_SIZE);
+        rqSize = rq < 0 ? rqSize : Math.min(rq, Endpoint.QP_MAX_SIZE);
+        sqInline = inline < 0 ? sqInline : Math.min(inline, Endpoint.QP_MAX_SIZE);
+        iomapSize = iomap < 0 ? iomapSize : RsocketConfig.roundIomapSize(Math.min(iomap, 0xFFFF));
+    }
+
+    /** @param nonblocking O_NONBLOCK. */
+    public void nonblocking(final boolean nonblocking)
+    {
+        this.nonblocking = nonblocking;
+    }
+
+    /** @return the local address, or null. */
+    public InetSocketAddress localAddress()
+    {
+        return cmId.localAddress();
+    }
+
+    /** @return the peer's address, or null. */
+    public InetSocketAddress peerAddress()
+    {
+        return cmId.peerAddress();
+    }
+
+    /** @return and clear the pending error (SO_ERROR), 0 when none. */
+    public int takeError()
+    {
+        final int e = err;
+        err = 0;
+        return e;
+    }
+
+    // ---------------------------------------------------------------------------------------- setup
+
+    /**
+     * {@code rbind}.
+     *
+     * @param address the local address.
+     * @throws ErrnoException e.g. {@code EADDRINUSE}.
+     */
+    public void bind(final InetSocketAddress address) throws ErrnoException
+    {
+        cmId.bind(address);
+        state = BOUND;
+    }
+
+    /**
+     * {@code rlisten}: from now on the service thread accepts requests without waiting for
+     * {@link #accept()}.
+     *
+     * @param backlog connection requests the provider queues.
+     * @throws ErrnoException e.g. {@code EADDRINUSE}.
+     */
+    public void listen(final int backlog) throws ErrnoException
+    {
+        if (LISTENING == state)
+        {
+            return;
+        }
+        cmId.listen(backlog);
+        state = LISTENING;
+        watchEvents();
+    }
+
+    /**
+     * {@code raccept}.
+     *
+     * @return the next established connection.
+     * @throws ErrnoException {@code EAGAIN} when non-blocking and none is ready, {@code EINVAL} when not
+     *                        listening, {@code EBADF} once closed.
+     */
+    public StreamRsocket accept() throws ErrnoException
+    {
+        if (LISTENING != state)
+        {
+            throw new ErrnoException(0 != (state & CLOSED) ? Errno.EBADF : Errno.EINVAL, "accept");
+        }
+        try
+        {
+            while (true)
+            {
+                final StreamRsocket rs = nonblocking ? acceptQueue.poll() :
+                    acceptQueue.poll(config.wakeUpIntervalMs(), TimeUnit.MILLISECONDS);
+                if (null != rs)
+                {
+                    return rs;
+                }
+                if (LISTENING != state)
+                {
+                    throw new ErrnoException(Errno.EBADF, "accept on a closed socket");
+                }
+                if (nonblocking)
+                {
+                    throw new ErrnoException(Errno.EAGAIN, "accept");
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "accept");
+        }
+    }
+
+    /**
+     * {@code rconnect}, blocking: resolve, create the endpoint, exchange connection data.
+     *
+     * @param destination the peer.
+     * @throws ErrnoException {@code ECONNREFUSED}, {@code ETIMEDOUT}, {@code EISCONN}, ...
+     */
+    public void connect(final InetSocketAddress destination) throws ErrnoException
+    {
+        if (0 != (state & CONNECTED))
+        {
+            throw new ErrnoException(Errno.EISCONN, "connect");
+        }
+        if (INIT != state && BOUND != state)
+        {
+            throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY : Errno.EINVAL, "connect");
+        }
+        try
+        {
+            state = RESOLVING_ADDR;
+            resolve(destination, true);
+            state = RESOLVING_ROUTE;
+            resolve(destination, false);
+            createEndpoint();
+            state = CONNECTING;
+            cmId.connect(ConnectionParameters.rsocketDefaults(formatConnData()));
+            final CmEvent ev = await(CONNECT_TIMEOUT_MS);
+            if (null == ev || CmEventType.ESTABLISHED != ev.type())
+            {
+                throw connectFailure(ev, destination);
+            }
+            saveConnData(ev.privateData());
+            state = CONNECT_RDWR;
+            watchEvents();
+        }
+        catch (final ErrnoException e)
+        {
+            state = CONNECT_ERROR;
+            err = e.errno();
+            throw e;
+        }
+    }
+
+    private void resolve(final InetSocketAddress destination, final boolean address) throws ErrnoException
+    {
+        final CmEventType ok = address ? CmEventType.ADDR_RESOLVED : CmEventType.ROUTE_RESOLVED;
+        for (int retries = 0; ; retries++)
+        {
+            final Duration timeout = Duration.ofMillis(1000L << retries);
+            if (address)
+            {
+                cmId.resolveAddress(null, destination, timeout);
+            }
+            else
+            {
+                cmId.resolveRoute(timeout);
+            }
+            final CmEvent ev = await(timeout.toMillis() + 1000);
+            if (null != ev && ok == ev.type())
+            {
+                return;
+            }
+            final boolean timedOut = null == ev || -Errno.ETIMEDOUT.code() == ev.status();
+            if (!timedOut || retries >= CONN_RETRIES)
+            {
+                final int errno = null == ev || ev.status() >= 0 ? Errno.EHOSTUNREACH.code() : -ev.status();
+                throw new ErrnoException(errno, (address ? "resolve address " : "resolve route to ") + destination,
+                    null);
+            }
+        }
+    }
+
+    private static ErrnoException connectFailure(final CmEvent ev, final InetSocketAddress destination)
+    {
+        final String what = "connect to " + destination;
+        if (null == ev)
+        {
+            return new ErrnoException(Errno.ETIMEDOUT, what);
+        }
+        if (CmEventType.REJECTED == ev.type())
+        {
+            return new ErrnoException(Errno.ECONNREFUSED, what);
+        }
+        return new ErrnoException(ev.status() < 0 ? -ev.status() : Errno.EHOSTUNREACH.code(),
+            what + " (" + ev.type() + ")", null);
+    }
+
+    private CmEvent await(final long timeoutMs) throws ErrnoException
+    {
+        try
+        {
+            return cmChannel.awaitEvent(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "waiting for the connection manager");
+        }
+    }
+
+    private void createEndpoint() throws ErrnoException
+    {
+        ep = Endpoint.create(cmId, sqSize, rqSize, sqInline, sbufSize, rbufSize, iomapSize);
+        sqSize = ep.sqSize;
+        rqSize = ep.rqSize;
+        sqInline = ep.sqInline;
+        data = new DataPath(this, ep, config.pollingTimeUs(), config.wakeUpIntervalMs());
+        final int rc = data.postInitialReceives();
+        if (0 != rc)
+        {
+            throw new ErrnoException(rc, "post receives", null);
+        }
+    }
+
+    /** {@code rs_format_conn_data}: we keep our SGL and iomap little-endian, so NET is clear. */
+    private byte[] formatConnData()
+    {
+        final byte[] bytes = new byte[ConnDataDescriptor.LENGTH];
+        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(bytes), 0);
+        cd.version(ConnDataDescriptor.VERSION).flags(ConnDataDescriptor.FLAG_IOMAP).credits(rqSize).clearReserved()
+            .targetIomapSizeScale(ConnDataDescriptor.iomapSizeToScale(iomapSize));
+        cd.targetSgl().set(ep.targetBuffer.address(), ep.targetMr.rkey(), SgeDescriptor.SGL_SIZE);
+        cd.dataBuf().set(ep.rbuf.address(), ep.rmr.rkey(), rbufSize >> 1);
+        return bytes;
+    }
+
+    /** {@code rs_save_conn_data}, validating what C trusts blindly. */
+    private void saveConnData(final byte[] privateData) throws ErrnoException
+    {
+        if (privateData.length < ConnDataDescriptor.LENGTH)
+        {
+            throw new ErrnoException(Errno.EPROTO, "connection data of " + privateData.length + " bytes");
+        }
+        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(privateData), 0);
+        if (ConnDataDescriptor.VERSION != cd.version())
+        {
+            throw new ErrnoException(Errno.EOPNOTSUPP, "rsocket protocol version " + cd.version());
+        }
+        final SgeFlyweight sgl = cd.targetSgl();
+        final long sglLength = sgl.length();
+        final long sglAddress = sgl.address();
+        final int sglKey = sgl.key();
+        if (sglLength < 1 || sglLength > 64)
+        {
+            throw new ErrnoException(Errno.EPROTO, "peer target SGL of " + sglLength + " entries");
+        }
+        final SgeFlyweight buf = cd.dataBuf();
+        final long bufLength = buf.length();
+        data.onConnected(sglAddress, sglKey, (int)sglLength, 0 != (cd.flags() & ConnDataDescriptor.FLAG_NET),
+            buf.address(), buf.key(), bufLength, cd.credits());
+    }
+
+    // ---------------------------------------------------------------------------------------- events
+
+    /** Hands this socket's connection-manager events to the service thread from now on. */
+    private void watchEvents()
+    {
+        cmChannel.readyListener(() -> RsocketService.execute(this::drainEvents));
+        // An event that arrived before the listener was installed fired nothing: look once.
+        RsocketService.execute(this::drainEvents);
+    }
+
+    private void drainEvents()
+    {
+        try
+        {
+            CmEvent ev;
+            while (cmChannel.isOpen() && null != (ev = cmChannel.awaitEvent(0, TimeUnit.MILLISECONDS)))
+            {
+                onEvent(ev);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onEvent(final CmEvent ev)
+    {
+        switch (ev.type())
+        {
+            case CONNECT_REQUEST -> onConnectRequest(ev);
+            case ESTABLISHED ->
+            {
+                if (ACCEPTING == state)
+                {
+                    state = CONNECT_RDWR;
+                    final StreamRsocket l = listener;
+                    synchronized (l.accepting)
+                    {
+                        l.accepting.remove(this);
+                    }
+                    l.acceptQueue.add(this);
+                }
+            }
+            case DISCONNECTED, DEVICE_REMOVAL -> onDisconnected();
+            case REJECTED, CONNECT_ERROR, UNREACHABLE ->
+            {
+                if (ACCEPTING == state)
+                {
+                    state = CONNECT_ERROR;
+                    close();
+                }
+            }
+            default ->
+            {
+                // TIMEWAIT_EXIT and address changes need no action.
+            }
+        }
+    }
+
+    /** {@code rs_accept}, run by the service thread: C accepts before the application asks. */
+    private void onConnectRequest(final CmEvent ev)
+    {
+        final CmId child = ev.id();
+        StreamRsocket rs = null;
+        try
+        {
+            final byte[] creq = ev.privateData();
+            if (creq.length < ConnDataDescriptor.LENGTH || ConnDataDescriptor.VERSION != (creq[0] & 0xFF))
+            {
+                child.reject(null);
+                child.close();
+                return;
+            }
+            rs = new StreamRsocket(cm, config, child, this);
+            rs.listener = this;
+            child.migrate(rs.cmChannel);
+            rs.createEndpoint();
+            rs.saveConnData(creq);
+            final ConnectionParameters req = ev.parameters();
+            // C echoes the request's transport parameters (rnr_retry 7 from any rsocket peer).
+            child.accept(new ConnectionParameters(rs.formatConnData(), req.responderResources(),
+                req.initiatorDepth(), req.flowControl(), req.retryCount(), req.rnrRetryCount()));
+            rs.state = ACCEPTING;
+            synchronized (accepting)
+            {
+                accepting.add(rs);
+            }
+            rs.watchEvents();
+        }
+        catch (final ErrnoException | RuntimeException e)
+        {
+            if (null != rs)
+            {
+                rs.close();
+            }
+            else
+            {
+                closeQuietly(child);
+            }
+        }
+    }
+
+    /** The connection manager says the peer is gone: flush the queue pair and wake every waiter. */
+    private void onDisconnected()
+    {
+        if (0 != (state & CONNECTED) || ACCEPTING == state)
+        {
+            state = DISCONNECTED;
+        }
+        final Endpoint e = ep;
+        if (null != e && e.qp.isOpen())
+        {
+            try
+            {
+                e.qp.modifyToError();
+            }
+            catch (final VerbsException ignored)
+            {
+                // Already destroyed by a concurrent close.
+            }
+        }
+        final DataPath d = data;
+        if (null != d)
+        {
+            d.wakeup();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- data
+
+    /**
+     * {@code rsend}.
+     *
+     * @param src    the bytes.
+     * @param offset where they start.
+     * @param length how many.
+     * @param flags  MSG_DONTWAIT.
+     * @return bytes sent, or a negative errno.
+     */
+    public int send(final MemorySegment src, final long offset, final int length, final int flags)
+    {
+        final DataPath d = data;
+        if (null == d || 0 == (state & (CONNECTED | DISCONNECTED | ERROR)))
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.send(src, offset, length, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /**
+     * {@code rrecv}.
+     *
+     * @param dst    where to copy.
+     * @param offset where in {@code dst}.
+     * @param length most bytes.
+     * @param flags  MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL.
+     * @return bytes, 0 at end of stream, or a negative errno.
+     */
+    public int recv(final MemorySegment dst, final long offset, final int length, final int flags)
+    {
+        final DataPath d = data;
+        if (null == d)
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /** @return bytes readable without waiting. */
+    public long available()
+    {
+        final DataPath d = data;
+        return null == d ? 0 : d.available();
+    }
+
+    /**
+     * {@code rshutdown} (section 4.2).
+     *
+     * @param how {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}.
+     * @return 0 or a negative errno.
+     */
+    public int shutdown(final int how)
+    {
+        final DataPath d = data;
+        if (null == d || 0 == (state & CONNECTED))
+        {
+            return 0 != (state & (DISCONNECTED | ERROR)) ? 0 : -Errno.ENOTCONN.code();
+        }
+        final int ctrl;
+        final int s = state;
+        if (SHUT_RDWR == how)
+        {
+            ctrl = ImmediateDescriptor.CTRL_DISCONNECT;
+            state = s & ~(READABLE | WRITABLE);
+        }
+        else if (SHUT_WR == how)
+        {
+            state = s & ~WRITABLE;
+            ctrl = 0 != (s & READABLE) ? ImmediateDescriptor.CTRL_SHUTDOWN :
+                ImmediateDescriptor.CTRL_DISCONNECT;
+        }
+        else if (SHUT_RD == how)
+        {
+            state = s & ~READABLE;
+            if (0 != (s & WRITABLE))
+            {
+                d.wakeup();
+                return 0;
+            }
+            ctrl = ImmediateDescriptor.CTRL_DISCONNECT;
+        }
+        else
+        {
+            return -Errno.EINVAL.code();
+        }
+        d.wakeup();
+        final int ret = d.sendControl(ctrl);
+        d.drainSends();
+        return ret;
+    }
+
+    // ---------------------------------------------------------------------------------------- close
+
+    /** {@code rclose}: shut down if connected, wake every waiter, wait for callers to leave, release. */
+    @Override
+    public void close()
+    {
+        final int s = state;
+        if (0 != (s & CLOSED))
+        {
+            return;
+        }
+        if (0 != (s & CONNECTED))
+        {
+            shutdown(SHUT_RDWR);
+        }
+        state = CLOSED;
+        cmChannel.readyListener(null);
+        cmChannel.wakeup();
+        final DataPath d = data;
+        if (null != d)
+        {
+            d.wakeup();
+            d.sendLock().lock();
+            d.recvLock().lock();
+        }
+        try
+        {
+            if (null != d)
+            {
+                d.acknowledgePendingEvents();
+            }
+            closeQuietly(cmId);
+            if (null != ep)
+            {
+                ep.close();
+            }
+            closeQuietly(cmChannel);
+            for (StreamRsocket rs; null != (rs = acceptQueue.poll()); )
+            {
+                rs.close();
+            }
+            final List<StreamRsocket> pending;
+            synchronized (accepting)
+            {
+                pending = new ArrayList<>(accepting);
+                accepting.clear();
+            }
+            pending.forEach(StreamRsocket::close);
+        }
+        finally
+        {
+            if (null != d)
+            {
+                d.recvLock().unlock();
+                d.sendLock().unlock();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- errors
+
+    /** The connection failed locally (a post or completion error): C's {@code rs_error}. */
+    void fail(final int errno)
+    {
+        if (0 != (state & CONNECTED))
+        {
+            state = ERROR;
+            err = errno;
+        }
+    }
+
+    /** The peer broke the protocol: stop using the connection and report ECONNRESET from now on. */
+    void protocolError(final String what)
+    {
+        System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.WARNING,
+            "rsocket " + cmId.localAddress() + " <- " + cmId.peerAddress() + ": " + what + "; resetting");
+        state = ERROR;
+        err = Errno.EPROTO.code();
+        final Endpoint e = ep;
+        if (null != e)
+        {
+            try
+            {
+                e.qp.modifyToError();
+            }
+            catch (final VerbsException ignored)
+            {
+                // Destroyed concurrently: the connection is gone either way.
+            }
+        }
+    }
+
+    /** @return the errno for a write on a socket that is not writable. */
+    int writeErrno()
+    {
+        final int s = state;
+        if (0 != (s & CONNECTED) && 0 == (s & (ERROR | DISCONNECTED)))
+        {
+            return Errno.EPIPE.code();
+        }
+        return Errno.ECONNRESET.code();
+    }
+
+    /** @return the errno for a read on a failed socket. */
+    int readErrno()
+    {
+        return Errno.ECONNRESET.code();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "rsocket[" + RsocketState.toString(state) + " " + cmId.localAddress() + " -> " + cmId.peerAddress() + "]";
+    }
+
+    private static void closeQuietly(final AutoCloseable c)
+    {
+        try
+        {
+            c.close();
+        }
+        catch (final Exception ignored)
+        {
+            // Teardown continues regardless.
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.verbs.Verbs;
+import io.rdmasockets.verbs.VerbsProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The engine end to end over the tcp provider on loopback (the full conformance suite comes later). */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StreamRsocketTest
+{
+    private final VerbsProvider provider = Verbs.provider("tcp").orElseThrow();
+    private final RsocketConfig config = RsocketConfig.defaults();
+    private StreamRsocket listener;
+    private StreamRsocket client;
+    private StreamRsocket server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void closeAll()
+    {
+        threads.shutdownNow();
+        for (final StreamRsocket rs : new StreamRsocket[] {client, server, listener})
+        {
+            if (null != rs)
+            {
+                rs.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 2048, 65_536, 1_000_003, 16 << 20})
+    void shouldMoveBytesExactlyInBothDirections(final int size) throws Exception
+    {
+        connect(-1);
+        final byte[] up = random(size, 1);
+        final byte[] down = random(size, 2);
+        // Own threads (virtual ones): the common pool has a single worker on two cores.
+        final CompletableFuture<byte[]> atServer = CompletableFuture.supplyAsync(() -> readFully(server, size), threads);
+        final CompletableFuture<byte[]> atClient = CompletableFuture.supplyAsync(() -> readFully(client, size), threads);
+        final CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> writeFully(client, up), threads);
+        writeFully(server, down);
+        upload.get(50, TimeUnit.SECONDS);
+        assertEquals(crc(up), crc(atServer.get(50, TimeUnit.SECONDS)));
+        assertEquals(crc(down), crc(atClient.get(50, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    void shouldChurnCreditsAndSglWithTinyBuffers() throws Exception
+    {
+        connect(4096);
+        final byte[] up = random(3 << 20, 3);
+        final CompletableFuture<byte[]> atServer =
+            CompletableFuture.supplyAsync(() -> readFully(server, up.length), threads);
+        writeFully(client, up);
+        assertArrayEquals(up, atServer.get(50, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldDeliverEndOfStreamAfterRemainingDataOnHalfClose() throws Exception
+    {
+        connect(-1);
+        final byte[] msg = random(1000, 4);
+        writeFully(client, msg);
+        assertEquals(0, client.shutdown(StreamRsocket.SHUT_WR));
+        assertArrayEquals(msg, readFully(server, msg.length));
+        final MemorySegment one = MemorySegment.ofArray(new byte[1]);
+        assertEquals(0, server.recv(one, 0, 1, 0), "end of stream after the data");
+        assertEquals(-Errno.EPIPE.code(), client.send(one, 0, 1, 0), "our own write side is shut");
+
+        // Half close: the server can still answer.
+        final byte[] reply = random(500, 5);
+        writeFully(server, reply);
+        assertArrayEquals(reply, readFully(client, reply.length));
+    }
+
+    @Test
+    void shouldReportEndOfStreamAndResetAfterThePeerCloses() throws Exception
+    {
+        connect(-1);
+        server.close();
+        server = null;
+        final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+        assertEquals(0, client.recv(buf, 0, 16, 0));
+        int rc = 0;
+        for (int i = 0; i < 100 && rc >= 0; i++)
+        {
+            rc = client.send(buf, 0, 16, 0);
+        }
+        assertEquals(-Errno.ECONNRESET.code(), rc);
+    }
+
+    @Test
+    void shouldGiveEagainWithoutDataWhenNonBlocking() throws Exception
+    {
+        connect(-1);
+        final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+        assertEquals(-Errno.EAGAIN.code(), client.recv(buf, 0, 16, DataPath.MSG_DONTWAIT));
+        server.nonblocking(true);
+        assertEquals(-Errno.EAGAIN.code(), server.recv(buf, 0, 16, 0));
+    }
+
+    @Test
+    void shouldPeekWithoutConsuming() throws Exception
+    {
+        connect(-1);
+        writeFully(client, new byte[] {1, 2, 3});
+        final MemorySegment buf = MemorySegment.ofArray(new byte[3]);
+        while (server.available() < 3)
+        {
+            Thread.onSpinWait();
+            server.recv(buf, 0, 0, DataPath.MSG_DONTWAIT);
+        }
+        assertEquals(3, server.recv(buf, 0, 3, DataPath.MSG_PEEK));
+        assertEquals(3, server.recv(buf, 0, 3, 0));
+        assertArrayEquals(new byte[] {1, 2, 3}, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
+    void shouldRefuseAClosedPort() throws Exception
+    {
+        final StreamRsocket probe = StreamRsocket.open(provider, config);
+        probe.listen(1);
+        final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            probe.localAddress().getPort());
+        probe.close();
+        client = StreamRsocket.open(provider, config);
+        final ErrnoException e = assertThrows(ErrnoException.class, () -> client.connect(address));
+        assertEquals(Errno.ECONNREFUSED.code(), e.errno(), e.getMessage());
+    }
+
+    private void connect(final int bufferSize) throws Exception
+    {
+        listener = StreamRsocket.open(provider, config);
+        listener.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        client = StreamRsocket.open(provider, config);
+        client.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
+        client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.localAddress().getPort()));
+        server = listener.accept();
+    }
+
+    private static byte[] random(final int size, final long seed)
+    {
+        final byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static long crc(final byte[] b)
+    {
+        final CRC32C c = new CRC32C();
+        c.update(b);
+        return c.getValue();
+    }
+
+    private static void writeFully(final StreamRsocket rs, final byte[] b)
+    {
+        final MemorySegment src = MemorySegment.ofArray(b);
+        int off = 0;
+        while (off < b.length)
+        {
+            final int n = rs.send(src, off, Math.min(b.length - off, 100_000), 0);
+            if (n < 0)
+            {
+                throw new IllegalStateException("send: " + Errno.nameOf(-n));
+            }
+            off += n;
+        }
+    }
+
+    private static byte[] readFully(final StreamRsocket rs, final int size)
+    {
+        final byte[] b = new byte[size];
+        final MemorySegment dst = MemorySegment.ofArray(b);
+        int off = 0;
+        while (off < size)
+        {
+            final int n = rs.recv(dst, off, size - off, 0);
+            if (n <= 0)
+            {
+                throw new IllegalStateException("recv at " + off + ": " + (0 == n ? "EOF" : Errno.nameOf(-n)));
+            }
+            off += n;
+        }
+        return b;
+    }
+}

@@ -19,7 +19,7 @@ final class InboundControl
     /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
     private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
     /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
-    private static final long POLLER_GRACE_NS = 2_000_000L;
+    private static final long POLLER_GRACE_NS = TcpConfiguration.pollerGraceNs();
 
     private final TcpConnection connection;
     private final FrameReader reader;
@@ -277,13 +277,11 @@ final class InboundControl
         }
         if (pollerDriven && connection.isOpen())
         {
+            // While the poller polls, it flushes what it owes itself: the reactor keeps off the writer's
+            // lock (a preempted lock holder would stall the poster for a scheduler slice).
             if (nowNs - lastPollNs >= POLLER_GRACE_NS)
             {
                 stopPollerDriven();
-            }
-            else
-            {
-                flushOwed();
             }
         }
     }

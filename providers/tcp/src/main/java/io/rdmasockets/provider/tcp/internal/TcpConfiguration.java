@@ -36,6 +36,10 @@ public final class TcpConfiguration
     public static final String BUFFER_LENGTH_PROP_NAME = "rdmasockets.tcp.bufferLength";
     /** Default staging buffer length. */
     public static final int BUFFER_LENGTH_DEFAULT = 256 * 1024;
+    /** Microseconds after its last poll that a busy-polling thread keeps reading a socket for the reactor. */
+    public static final String POLLER_GRACE_PROP_NAME = "rdmasockets.tcp.pollerGraceUs";
+    /** Default poller grace. */
+    public static final long POLLER_GRACE_US_DEFAULT = 2_000;
     /** Prefix of every provider thread's name. */
     public static final String THREAD_NAME_PREFIX = "rdmasockets-tcp-";
 
@@ -65,6 +69,12 @@ public final class TcpConfiguration
     public static long connectTimeoutNs()
     {
         return Long.getLong(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_MS_DEFAULT) * 1_000_000L;
+    }
+
+    /** @return the poller grace in nanoseconds. */
+    public static long pollerGraceNs()
+    {
+        return Math.max(1, Long.getLong(POLLER_GRACE_PROP_NAME, POLLER_GRACE_US_DEFAULT)) * 1_000L;
     }
 
     /** @return TCP_KEEPIDLE seconds. */

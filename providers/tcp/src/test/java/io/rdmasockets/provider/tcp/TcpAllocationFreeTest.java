@@ -30,6 +30,25 @@ class TcpAllocationFreeTest
     @Test
     void shouldNotAllocatePerRoundTripInSteadyState() throws Exception
     {
+        measure();
+    }
+
+    @Test
+    void shouldNotAllocatePerRoundTripWhenReactorsDoAllTheReading() throws Exception
+    {
+        System.setProperty(TcpConfiguration.POLL_PROGRESS_PROP_NAME, "false");
+        try
+        {
+            measure();
+        }
+        finally
+        {
+            System.clearProperty(TcpConfiguration.POLL_PROGRESS_PROP_NAME);
+        }
+    }
+
+    private static void measure() throws Exception
+    {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         try (RcPair pair = RcPair.connect(new TcpVerbsProvider(), InetAddress.getLoopbackAddress(),

@@ -42,6 +42,7 @@ final class TcpCompletionQueue implements CompletionQueue
     private volatile boolean open = true;
     private volatile TcpConnection[] feeders = new TcpConnection[0];
     private int nextFeeder;
+    private final boolean pollProgress = TcpConfiguration.pollProgress();
     private int armed;
     private int unacknowledgedEvents;
     private int attachedQueuePairs;
@@ -191,8 +192,11 @@ final class TcpCompletionQueue implements CompletionQueue
         {
             // Busy-poll mode: the polling thread reads the connections feeding this queue itself,
             // sparing the hand-off to a reactor thread (which still runs when nobody polls).
-            flushOwed();
-            progress();
+            if (pollProgress)
+            {
+                flushOwed();
+                progress();
+            }
             if (head == tail)
             {
                 return 0;

@@ -36,6 +36,8 @@ public final class TcpConfiguration
     public static final String BUFFER_LENGTH_PROP_NAME = "rdmasockets.tcp.bufferLength";
     /** Default staging buffer length. */
     public static final int BUFFER_LENGTH_DEFAULT = 256 * 1024;
+    /** Set to false to keep polling threads from reading sockets (every message then goes through a reactor). */
+    public static final String POLL_PROGRESS_PROP_NAME = "rdmasockets.tcp.pollProgress";
     /** Microseconds after its last poll that a busy-polling thread keeps reading a socket for the reactor. */
     public static final String POLLER_GRACE_PROP_NAME = "rdmasockets.tcp.pollerGraceUs";
     /** Default poller grace. */
@@ -69,6 +71,12 @@ public final class TcpConfiguration
     public static long connectTimeoutNs()
     {
         return Long.getLong(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_MS_DEFAULT) * 1_000_000L;
+    }
+
+    /** @return true when an empty CQ poll may read the connections feeding the queue. */
+    public static boolean pollProgress()
+    {
+        return !"false".equalsIgnoreCase(System.getProperty(POLL_PROGRESS_PROP_NAME));
     }
 
     /** @return the poller grace in nanoseconds. */

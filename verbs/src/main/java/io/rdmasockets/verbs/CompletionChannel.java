@@ -51,6 +51,7 @@ public interface CompletionChannel extends AutoCloseable
 
     /**
      * Destroys the channel, as {@code ibv_destroy_comp_channel}; blocked waiters return {@code null}.
+     * Closing again does nothing.
      *
      * @throws VerbsException {@code EBUSY} while completion queues still use it.
      */

@@ -50,8 +50,8 @@ public interface CompletionQueue extends AutoCloseable
     int requestNotify(boolean solicitedOnly);
 
     /**
-     * Acknowledges events taken from the channel, as {@code ibv_ack_cq_events}. {@link #close()} waits
-     * for every event to be acknowledged, as in verbs, so acknowledge what you take.
+     * Acknowledges events taken from the channel, as {@code ibv_ack_cq_events}. {@link #close()} fails
+     * while any is unacknowledged, so acknowledge what you take.
      *
      * @param count events to acknowledge.
      */
@@ -61,9 +61,12 @@ public interface CompletionQueue extends AutoCloseable
     boolean isOpen();
 
     /**
-     * Destroys the queue, as {@code ibv_destroy_cq}.
+     * Destroys the queue, as {@code ibv_destroy_cq}. Where libibverbs blocks until every event taken
+     * from the channel is acknowledged, this fails instead, so a forgotten acknowledgement is an error
+     * and never a hang. Closing again does nothing.
      *
-     * @throws VerbsException {@code EBUSY} while queue pairs still use it.
+     * @throws VerbsException {@code EBUSY} while queue pairs still use it or events taken from the
+     *                        channel are unacknowledged.
      */
     @Override
     void close() throws VerbsException;

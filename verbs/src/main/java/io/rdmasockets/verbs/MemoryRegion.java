@@ -42,6 +42,7 @@ public interface MemoryRegion extends AutoCloseable
 
     /**
      * Deregisters, as {@code ibv_dereg_mr}. Later accesses with its keys fail with protection errors.
+     * Closing again does nothing.
      *
      * @throws VerbsException when the provider cannot deregister.
      */

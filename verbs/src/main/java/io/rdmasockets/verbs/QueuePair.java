@@ -80,7 +80,7 @@ public interface QueuePair extends AutoCloseable
 
     /**
      * Destroys the queue pair, as {@code ibv_destroy_qp}; outstanding requests are dropped without
-     * completions. A connected peer sees its requests fail.
+     * completions. A connected peer sees its requests fail. Closing again does nothing.
      *
      * @throws VerbsException when the provider cannot destroy it.
      */

@@ -9,7 +9,12 @@ public final class SendFlags
     public static final int SIGNALED = 1 << 1;
     /** The peer's receive completion fires an event even on a solicited-only armed queue. */
     public static final int SOLICITED = 1 << 2;
-    /** Copy the payload at post time; the lkeys are ignored and the buffer is free on return. */
+    /**
+     * Copy the payload at post time: the buffer is free again when {@code postSend} returns. Unlike
+     * C verbs, the entries must still lie in memory registered with the queue pair's protection domain
+     * and are checked like any other (a bad one completes with {@link WcStatus#LOC_PROT_ERR}): Java
+     * cannot read an arbitrary address without risking the process.
+     */
     public static final int INLINE = 1 << 3;
 
     private SendFlags()

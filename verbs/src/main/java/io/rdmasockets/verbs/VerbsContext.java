@@ -54,7 +54,7 @@ public interface VerbsContext extends AutoCloseable
     boolean isOpen();
 
     /**
-     * Closes the context, as {@code ibv_close_device}.
+     * Closes the context, as {@code ibv_close_device}. Closing again does nothing.
      *
      * @throws VerbsException {@code EBUSY} while protection domains, channels or queues remain open.
      */

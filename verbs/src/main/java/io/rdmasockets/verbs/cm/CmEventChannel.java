@@ -39,7 +39,7 @@ public interface CmEventChannel extends AutoCloseable
     boolean isOpen();
 
     /**
-     * Destroys the channel, as {@code rdma_destroy_event_channel}.
+     * Destroys the channel, as {@code rdma_destroy_event_channel}. Closing again does nothing.
      *
      * @throws VerbsException {@code EBUSY} while ids still use it.
      */

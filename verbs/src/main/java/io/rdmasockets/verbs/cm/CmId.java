@@ -85,7 +85,8 @@ public interface CmId extends AutoCloseable
     void listen(int backlog) throws VerbsException;
 
     /**
-     * Creates the id's queue pair, as {@code rdma_create_qp}.
+     * Creates the id's queue pair, as {@code rdma_create_qp}. It is left in INIT, so receives can be
+     * posted before {@link #connect} or {@link #accept} (rsocket posts all of them first).
      *
      * @param pd         the protection domain, or {@code null} for {@link #protectionDomain()}.
      * @param attributes sizes and completion queues (created on {@link #verbsContext()}).
@@ -160,7 +161,8 @@ public interface CmId extends AutoCloseable
 
     /**
      * Destroys the id, as {@code rdma_destroy_id}, and the queue pair created through it; a connected
-     * peer sees DISCONNECTED.
+     * peer sees DISCONNECTED. Closing again, or after the queue pair was closed directly, does nothing
+     * more.
      *
      * @throws VerbsException when the provider fails to release it.
      */

@@ -2,12 +2,7 @@ package io.rdmasockets.provider.tcp.internal;
 
 import java.lang.foreign.MemorySegment;
 
-/**
- * Raw views of native memory, for what an HCA does without asking the owning thread: reading inline
- * payloads from any address, and accessing regions of confined arenas from the reactor thread.
- * These are restricted methods: on the module path run with
- * {@code --enable-native-access=io.rdmasockets.provider.tcp} to silence the JDK's warning.
- */
+/** What the provider may know about registered memory without touching it. */
 final class NativeMemory
 {
     /** An unstarted thread: a segment it may access is not confined to some owner thread. */
@@ -17,20 +12,15 @@ final class NativeMemory
     {
     }
 
-    /** @param segment registered memory. @return true when only its owner thread may access it. */
+    /**
+     * The reactor reaches registered memory from its own thread, so confined segments cannot be
+     * registered (see {@code ProtectionDomain.registerMemory}).
+     *
+     * @param segment memory to register.
+     * @return true when only its owner thread may access it.
+     */
     static boolean isConfined(final MemorySegment segment)
     {
         return !segment.isAccessibleBy(PROBE);
-    }
-
-    /**
-     * @param address first byte.
-     * @param length  bytes.
-     * @return a segment over that memory in the global scope (no liveness or thread checks).
-     */
-    @SuppressWarnings("restricted")
-    static MemorySegment view(final long address, final long length)
-    {
-        return MemorySegment.ofAddress(address).reinterpret(length);
     }
 }

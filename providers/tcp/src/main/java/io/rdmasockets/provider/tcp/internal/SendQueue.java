@@ -74,7 +74,8 @@ final class SendQueue
     /**
      * Copies a request into its slot at post time: resolves and checks the gather list (lkey of the
      * queue pair's domain, range inside the region, LOCAL_WRITE for a read's scatter list), or copies an
-     * inline payload (lkeys ignored, as in verbs).
+     * inline payload, whose entries are checked the same way (Java cannot read arbitrary addresses
+     * safely, so unlike C verbs an inline payload must lie in registered memory too).
      *
      * @param slot   the slot.
      * @param wr     the request.
@@ -92,8 +93,8 @@ final class SendQueue
         final TcpProtectionDomain pd,
         final KeyTable lkeys)
     {
-        final int status = isInline ? copyInline(wr.sgl(), slot, lkeys) : resolveGather(wr.sgl(), slot, wr.opcode(), pd,
-            lkeys);
+        final int status = isInline ? copyInline(wr.sgl(), slot, pd, lkeys) :
+            resolveGather(wr.sgl(), slot, wr.opcode(), pd, lkeys);
         if (SUCCESS != status)
         {
             return status;
@@ -110,7 +111,8 @@ final class SendQueue
         return SUCCESS;
     }
 
-    private int copyInline(final ScatterGatherList sgl, final int slot, final KeyTable lkeys)
+    private int copyInline(final ScatterGatherList sgl, final int slot, final TcpProtectionDomain pd,
+        final KeyTable lkeys)
     {
         long at = (long)slot * maxInline;
         for (int i = 0, n = sgl.count(); i < n; i++)
@@ -120,24 +122,21 @@ final class SendQueue
             {
                 continue;
             }
-            // Inline ignores lkeys, as in verbs: the payload is read from the address as it is now.
             final long address = sgl.address(i);
             final TcpMemoryRegion region = lkeys.lookup(sgl.lkey(i));
-            final MemorySegment memory = null == region || region.offsetOf(address, length) < 0 ? null :
-                region.memory();
+            final long offset = null == region || !region.permits(pd, 0) ? -1 : region.offsetOf(address, length);
+            final MemorySegment memory = offset < 0 ? null : region.memory();
+            if (null == memory)
+            {
+                return WcStatus.LOC_PROT_ERR.code();
+            }
             try
             {
-                if (null == memory)
-                {
-                    MemorySegment.copy(NativeMemory.view(address, length), 0, inlineData, at, length);
-                }
-                else
-                {
-                    MemorySegment.copy(memory, address - region.address(), inlineData, at, length);
-                }
+                MemorySegment.copy(memory, offset, inlineData, at, length);
             }
             catch (final RuntimeException ex)
             {
+                // The arena was closed under the copy: a protection error, never a touch of freed memory.
                 return WcStatus.LOC_PROT_ERR.code();
             }
             at += length;

@@ -361,22 +361,16 @@ final class TcpCompletionQueue implements CompletionQueue
                 throw new VerbsException(Errno.EBUSY, "close completion queue: " + attachedQueuePairs +
                     " queue pairs still use it");
             }
-            // As ibv_destroy_cq: events still in the channel are dropped; those taken must be acknowledged.
+            // Events still in the channel are dropped; those taken must have been acknowledged. Where
+            // ibv_destroy_cq would block for them, fail: a forgotten acknowledgement is a bug, not a hang.
             if (null != channel)
             {
                 unacknowledgedEvents = Math.max(0, unacknowledgedEvents - channel.discard(this));
             }
-            while (unacknowledgedEvents > 0)
+            if (unacknowledgedEvents > 0)
             {
-                try
-                {
-                    wait();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+                throw new VerbsException(Errno.EBUSY, "close completion queue: " + unacknowledgedEvents +
+                    " events taken from its channel are unacknowledged (acknowledgeEvents)");
             }
             open = false;
         }

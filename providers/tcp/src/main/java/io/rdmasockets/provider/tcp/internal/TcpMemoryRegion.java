@@ -14,8 +14,6 @@ final class TcpMemoryRegion implements MemoryRegion
 {
     private final TcpProtectionDomain pd;
     private final MemorySegment segment;
-    private final MemorySegment memory;
-    private final boolean confined;
     private final long address;
     private final long length;
     private final int access;
@@ -27,8 +25,6 @@ final class TcpMemoryRegion implements MemoryRegion
     {
         this.pd = pd;
         this.segment = segment;
-        this.confined = NativeMemory.isConfined(segment);
-        this.memory = confined ? NativeMemory.view(segment.address(), segment.byteSize()) : segment;
         this.address = segment.address();
         this.length = segment.byteSize();
         this.access = access;
@@ -58,18 +54,15 @@ final class TcpMemoryRegion implements MemoryRegion
     }
 
     /**
-     * The memory as the provider's threads access it: the segment itself, or for a confined arena a raw
-     * view, handed out only while the arena is alive.
+     * The memory as the provider's threads access it: the registered segment itself (of a shared, global
+     * or automatic arena), so an arena closed under a running copy makes that copy throw instead of
+     * writing freed memory; callers treat that as a protection error.
      *
-     * @return the memory, or {@code null} once the region is closed or its arena is.
+     * @return the memory, or {@code null} once the region or its arena is closed.
      */
     MemorySegment memory()
     {
-        if (!open || (confined && !segment.scope().isAlive()))
-        {
-            return null;
-        }
-        return memory;
+        return open && segment.scope().isAlive() ? segment : null;
     }
 
     @Override

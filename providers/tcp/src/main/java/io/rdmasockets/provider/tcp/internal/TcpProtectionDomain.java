@@ -50,6 +50,12 @@ final class TcpProtectionDomain implements ProtectionDomain
         {
             throw new VerbsException(Errno.EINVAL, "registerMemory: the segment's arena is closed");
         }
+        if (NativeMemory.isConfined(segment))
+        {
+            throw new VerbsException(Errno.EINVAL, "registerMemory: the segment belongs to a confined arena; " +
+                "the device reaches registered memory from its own threads, so allocate it from " +
+                "Arena.ofShared(), Arena.ofAuto() or Arena.global()");
+        }
         resources.addChild();
         final TcpMemoryRegion region = new TcpMemoryRegion(this, segment, access);
         final TcpRuntime runtime = context.runtime();

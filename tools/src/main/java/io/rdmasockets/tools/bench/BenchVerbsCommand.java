@@ -100,6 +100,18 @@ public final class BenchVerbsCommand implements Callable<Integer>
             "small machines), or auto = spin on 4+ cores, else yield (default: ${DEFAULT-VALUE}).")
     Idle idle;
 
+    @Option(names = "--jdk", paramLabel = "MODE", defaultValue = "poll",
+        description = "The JDK side: poll = non-blocking channels polled with the same --idle strategy as the " +
+            "provider's completion queue (the fair comparison), block = blocking reads in the kernel " +
+            "(default: ${DEFAULT-VALUE}).")
+    JdkMode jdk;
+
+    /** How the JDK baseline waits. */
+    enum JdkMode
+    {
+        poll, block
+    }
+
     @Option(names = "--histogram", description = "Also print the full latency percentile distributions (us).")
     boolean histogram;
 
@@ -119,12 +131,14 @@ public final class BenchVerbsCommand implements Callable<Integer>
             case yield -> IdleStrategy.YIELD;
             case park -> IdleStrategy.PARK;
         };
+        final IdleStrategy jdkPoll = JdkMode.poll == jdk ? idleStrategy : null;
         final Phase warm = new Phase(warmup, 0);
         final Phase measure = new Phase(duration, iterations);
         out.printf(Locale.ROOT, "rsock bench-verbs: provider '%s' vs JDK NIO SocketChannel on 127.0.0.1; " +
-            "warm-up %s, measure %s per test and side; polling: %s (%d cores)%n%n", p.name(),
+            "warm-up %s, measure %s per test and side; polling: %s, jdk: %s (%d cores)%n%n", p.name(),
             Units.durationStr(warmup), iterations > 0 ? iterations + " iterations" : Units.durationStr(duration),
-            idleStrategy.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors());
+            idleStrategy.name().toLowerCase(Locale.ROOT), null == jdkPoll ? "blocking" : "non-blocking, polled",
+            Runtime.getRuntime().availableProcessors());
         out.flush();
 
         final BenchTable table = new BenchTable(out, p.name());
@@ -134,7 +148,7 @@ public final class BenchVerbsCommand implements Callable<Integer>
             for (final long size : sizesOr(DEFAULT_LATENCY_SIZE))
             {
                 final LatencyResult v = VerbsPingPong.run(p, (int)size, warm, measure, idleStrategy);
-                final LatencyResult j = NioPingPong.run((int)size, warm, measure);
+                final LatencyResult j = NioPingPong.run((int)size, warm, measure, jdkPoll);
                 table.latency(size, v, j);
                 notes.add(String.format(Locale.ROOT, "lat %s: %s round trips (%s), %s (jdk-nio)", Units.sizeStr(size),
                     Units.cntStr(v.count()), p.name(), Units.cntStr(j.count())));
@@ -150,7 +164,7 @@ public final class BenchVerbsCommand implements Callable<Integer>
             for (final long size : sizesOr(DEFAULT_BANDWIDTH_SIZE))
             {
                 final ThroughputResult v = VerbsStream.run(p, (int)size, window, warm, measure, idleStrategy);
-                final ThroughputResult j = NioStream.run((int)size, warm, measure);
+                final ThroughputResult j = NioStream.run((int)size, warm, measure, jdkPoll);
                 table.bandwidth(size, v, j);
                 notes.add(String.format(Locale.ROOT, "bw %s: %s in %s writes (%s, %s), %s in %s writes (jdk-nio, %s)",
                     Units.sizeStr(size), Units.sizeStr(v.bytes()), Units.cntStr(v.messages()), p.name(),

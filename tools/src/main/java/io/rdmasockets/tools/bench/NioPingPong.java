@@ -12,10 +12,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
+import io.rdmasockets.tools.verbs.IdleStrategy;
+
 /**
- * The JDK baseline for {@link VerbsPingPong}: blocking NIO {@link SocketChannel}s on loopback with
- * TCP_NODELAY; each side writes {@code size} bytes and the other reads them fully before answering.
- * Direct buffers are reused, so the loops allocate nothing.
+ * The JDK baseline for {@link VerbsPingPong}: NIO {@link SocketChannel}s on loopback with TCP_NODELAY;
+ * each side writes {@code size} bytes and the other reads them fully before answering. With an idle
+ * strategy the channels are non-blocking and polled the way the provider's completion queue is (the
+ * fair comparison); without one they block in the kernel. Direct buffers are reused, so the loops
+ * allocate nothing.
  */
 final class NioPingPong
 {
@@ -27,31 +31,34 @@ final class NioPingPong
      * @param size    bytes per message.
      * @param warmup  the warm-up phase, not measured.
      * @param measure the measured phase.
+     * @param poll    how to wait between empty non-blocking reads, or {@code null} for blocking channels.
      * @return the measured round trips.
      * @throws Exception when a socket or the peer fails.
      */
-    static LatencyResult run(final int size, final Phase warmup, final Phase measure) throws Exception
+    static LatencyResult run(final int size, final Phase warmup, final Phase measure, final IdleStrategy poll)
+        throws Exception
     {
         try (ServerSocketChannel listener = ServerSocketChannel.open())
         {
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final PeerThread<Long> echo = new PeerThread<>("rsock-nio-echo", () -> echo(listener, size)).start();
+            final PeerThread<Long> echo = new PeerThread<>("rsock-nio-echo", () -> echo(listener, size, poll)).start();
             final Histogram histogram = LatencyResult.newHistogram();
             final long nanos;
             try (SocketChannel channel = SocketChannel.open(listener.getLocalAddress()))
             {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(null == poll);
                 final ByteBuffer buffer = ByteBuffer.allocateDirect(size);
                 for (long start = System.nanoTime(), done = 0; !warmup.isEmpty() && warmup.running(start, done); done++)
                 {
-                    roundTrip(channel, buffer);
+                    roundTrip(channel, buffer, poll);
                 }
                 final long start = System.nanoTime();
                 long done = 0;
                 while (measure.running(start, done))
                 {
                     final long t0 = System.nanoTime();
-                    roundTrip(channel, buffer);
+                    roundTrip(channel, buffer, poll);
                     histogram.recordValue(Math.min(System.nanoTime() - t0, LatencyResult.HIGHEST_NANOS));
                     done++;
                 }
@@ -62,45 +69,57 @@ final class NioPingPong
         }
     }
 
-    private static void roundTrip(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    private static void roundTrip(final SocketChannel channel, final ByteBuffer buffer, final IdleStrategy poll)
+        throws IOException
     {
         buffer.clear();
-        writeFully(channel, buffer);
+        writeFully(channel, buffer, poll);
         buffer.clear();
-        if (!readFully(channel, buffer))
+        if (!readFully(channel, buffer, poll))
         {
             throw new EOFException("echo side closed the connection");
         }
     }
 
-    private static Long echo(final ServerSocketChannel listener, final int size) throws IOException
+    private static Long echo(final ServerSocketChannel listener, final int size, final IdleStrategy poll)
+        throws IOException
     {
         try (SocketChannel channel = listener.accept())
         {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.configureBlocking(null == poll);
             final ByteBuffer buffer = ByteBuffer.allocateDirect(size);
             long count = 0;
             while (true)
             {
                 buffer.clear();
-                if (!readFully(channel, buffer))
+                if (!readFully(channel, buffer, poll))
                 {
                     return count;
                 }
                 buffer.flip();
-                writeFully(channel, buffer);
+                writeFully(channel, buffer, poll);
                 count++;
             }
         }
     }
 
-    /** @return false on end of stream before the first byte; throws on end of stream after it. */
-    static boolean readFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    /**
+     * @param poll the idle strategy between empty reads of a non-blocking channel, or {@code null}.
+     * @return false on end of stream before the first byte; throws on end of stream after it.
+     */
+    static boolean readFully(final SocketChannel channel, final ByteBuffer buffer, final IdleStrategy poll)
+        throws IOException
     {
         final int wanted = buffer.remaining();
         while (buffer.hasRemaining())
         {
-            if (channel.read(buffer) < 0)
+            final int n = channel.read(buffer);
+            if (0 == n && null != poll)
+            {
+                poll.idle();
+            }
+            else if (n < 0)
             {
                 if (buffer.remaining() == wanted)
                 {
@@ -112,11 +131,16 @@ final class NioPingPong
         return true;
     }
 
-    static void writeFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    /** @param poll the idle strategy when a non-blocking channel takes nothing, or {@code null}. */
+    static void writeFully(final SocketChannel channel, final ByteBuffer buffer, final IdleStrategy poll)
+        throws IOException
     {
         while (buffer.hasRemaining())
         {
-            channel.write(buffer);
+            if (0 == channel.write(buffer) && null != poll)
+            {
+                poll.idle();
+            }
         }
     }
 }

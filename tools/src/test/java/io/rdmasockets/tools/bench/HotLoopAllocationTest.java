@@ -41,8 +41,13 @@ class HotLoopAllocationTest
     @Test
     void shouldNotAllocateInTheNioLoops() throws Exception
     {
-        assertLoopAllocatesNothing("nio ping-pong", n -> NioPingPong.run(64, NO_WARMUP, new Phase(Duration.ZERO, n)));
-        assertLoopAllocatesNothing("nio stream", n -> NioStream.run(4096, NO_WARMUP, new Phase(Duration.ZERO, n)));
+        assertLoopAllocatesNothing("nio ping-pong",
+            n -> NioPingPong.run(64, NO_WARMUP, new Phase(Duration.ZERO, n), null));
+        assertLoopAllocatesNothing("nio stream", n -> NioStream.run(4096, NO_WARMUP, new Phase(Duration.ZERO, n), null));
+        assertLoopAllocatesNothing("polled nio ping-pong",
+            n -> NioPingPong.run(64, NO_WARMUP, new Phase(Duration.ZERO, n), IdleStrategy.YIELD));
+        assertLoopAllocatesNothing("polled nio stream",
+            n -> NioStream.run(4096, NO_WARMUP, new Phase(Duration.ZERO, n), IdleStrategy.YIELD));
     }
 
     private interface Run

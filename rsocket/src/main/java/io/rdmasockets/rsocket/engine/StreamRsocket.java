@@ -51,6 +51,7 @@ public final class StreamRsocket implements AutoCloseable
     volatile int state = INIT;
     private volatile int err;
     private volatile boolean nonblocking;
+    private volatile boolean keepAlive;
     private final ConnectionManager cm;
     private final RsocketConfig config;
     private final CmEventChannel cmChannel;
@@ -137,6 +138,17 @@ public final class StreamRsocket implements AutoCloseable
     public void nonblocking(final boolean nonblocking)
     {
         this.nonblocking = nonblocking;
+    }
+
+    /**
+     * {@code SO_KEEPALIVE} (wire-protocol doc section 4.3): while on, an idle connection is probed so a
+     * dead peer is noticed.
+     *
+     * @param on whether to probe.
+     */
+    public void keepAlive(final boolean on)
+    {
+        keepAlive = on;
     }
 
     /** @return the local address, or null. */

@@ -47,6 +47,8 @@ final class DataPath
     /** Receive work requests carry bit 63 in their id, as C's {@code rs_recv_wr_id}. */
     private static final long RECV_WR_ID = Long.MIN_VALUE;
     private static final int BATCH = 16;
+    /** How soon the keepalive service looks again for a probe's completion, or for a free control slot. */
+    private static final long PROBE_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final StreamRsocket socket;
     private final Endpoint ep;
@@ -70,6 +72,10 @@ final class DataPath
     private int ctrlMaxSeqno = Endpoint.QP_CTRL_SIZE;
     private int unackedEvents;
     private volatile boolean cqArmed;
+    /** When a send was last posted or a completion last polled: keepalive probes only idle connections. */
+    private long lastActivityNs = System.nanoTime();
+    private boolean probeOutstanding;
+    private long probesSent;
 
     DataPath(final StreamRsocket socket, final Endpoint ep, final long pollingTimeUs, final long wakeUpIntervalMs)
     {
@@ -126,6 +132,12 @@ final class DataPath
     ReentrantLock sendLock()
     {
         return sendLock;
+    }
+
+    /** @return the lock close takes so that no keepalive visit or poll touches the queue it destroys. */
+    ReentrantLock stateLock()
+    {
+        return stateLock;
     }
 
     /** @return the lock close takes to wait for readers to leave. */
@@ -259,6 +271,7 @@ final class DataPath
 
     private int post()
     {
+        lastActivityNs = System.nanoTime();
         final int rc = ep.qp.postSend(wr);
         if (0 != rc)
         {
@@ -365,18 +378,18 @@ final class DataPath
     // ---------------------------------------------------------------------------------------- control
 
     /**
-     * Sends a control message ({@code rshutdown}'s part): waits for a control slot, posts, then waits
-     * until every send completed or the connection is gone.
+     * Sends a control message ({@code rshutdown}'s part): waits for a control slot, then posts.
      *
-     * @param ctrl {@code CTRL_DISCONNECT} or {@code CTRL_SHUTDOWN}.
+     * @param ctrl       {@code CTRL_DISCONNECT} or {@code CTRL_SHUTDOWN}.
+     * @param deadlineNs nanoTime after which waiting for a slot gives up with ETIMEDOUT, or 0 for none.
      * @return 0 or a negative errno.
      */
-    int sendControl(final int ctrl)
+    int sendControl(final int ctrl, final long deadlineNs)
     {
         int ret = 0;
         if (!ctrlAvailable())
         {
-            ret = processCq(false, TEST_CAN_SEND_CTRL);
+            ret = processCq(false, TEST_CAN_SEND_CTRL, deadlineNs);
             if (0 != ret)
             {
                 return ret;
@@ -401,11 +414,13 @@ final class DataPath
     /**
      * Waits until every posted send completed or the connection is gone ({@code rs_conn_all_sends_done}).
      *
+     * @param deadlineNs nanoTime after which it gives up with ETIMEDOUT, or 0 to wait as C does: without
+     *                   limit, even for a peer that posts no receives (its RNR NAKs retry forever).
      * @return 0 or a negative errno.
      */
-    int drainSends()
+    int drainSends(final long deadlineNs)
     {
-        return 0 != (socket.state & CONNECTED) ? processCq(false, TEST_ALL_SENDS_DONE) : 0;
+        return 0 != (socket.state & CONNECTED) ? processCq(false, TEST_ALL_SENDS_DONE, deadlineNs) : 0;
     }
 
     private boolean ctrlAvailable()
@@ -450,6 +465,68 @@ final class DataPath
         }
     }
 
+    /**
+     * One visit of the keepalive service ({@code tcp_svc_send_keepalive}): reaps completions, so a failed
+     * probe puts the socket in ERROR without the application calling in, then, when nothing moved for
+     * {@code idleNs}, posts a probe: a 0-byte RDMA write without immediate to address 0, rkey 0, in a
+     * control slot as C does. The peer's transport acknowledges it without a receive completion.
+     *
+     * @param nowNs  the service's clock.
+     * @param idleNs {@code keepalive_time}.
+     * @return nanoseconds until the next visit, or -1 once the socket is no longer connected.
+     */
+    long keepalive(final long nowNs, final long idleNs)
+    {
+        stateLock.lock();
+        try
+        {
+            if (0 == (socket.state & CONNECTED))
+            {
+                return -1;
+            }
+            pollCq();
+            if (0 == (socket.state & CONNECTED))
+            {
+                // The visit found the connection failed: blocked readers and writers must see it now.
+                wakeup();
+                return -1;
+            }
+            if (probeOutstanding || ctrlSeqno == ctrlMaxSeqno)
+            {
+                return PROBE_CHECK_NS;
+            }
+            final long idle = nowNs - lastActivityNs;
+            if (idle < idleNs)
+            {
+                return idleNs - idle;
+            }
+            ctrlSeqno++;
+            probeOutstanding = true;
+            probesSent++;
+            final int msg = ImmediateDescriptor.encode(OP_CTRL, CTRL_KEEPALIVE);
+            wr.reset().wrId(msg & 0xFFFF_FFFFL).opcode(WrOpcode.RDMA_WRITE).remote(0, 0);
+            return 0 == post() ? PROBE_CHECK_NS : -1;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /** @return keepalive probes posted so far (tests). */
+    long probesSent()
+    {
+        stateLock.lock();
+        try
+        {
+            return probesSent;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------- progress
 
     /** {@code rs_get_comp}: spin for {@code polling_time}, then block on the completion channel. */
@@ -458,7 +535,7 @@ final class DataPath
         final long start = System.nanoTime();
         do
         {
-            final int ret = processCq(true, test);
+            final int ret = processCq(true, test, 0);
             if (0 == ret || nonblock || -Errno.EAGAIN.code() != ret)
             {
                 return ret;
@@ -466,11 +543,11 @@ final class DataPath
             Thread.onSpinWait();
         }
         while (System.nanoTime() - start <= pollingTimeNs);
-        return processCq(false, test);
+        return processCq(false, test, 0);
     }
 
-    /** {@code rs_process_cq}. */
-    private int processCq(final boolean nonblock, final int test)
+    /** {@code rs_process_cq}; a non-zero {@code deadlineNs} (nanoTime) bounds the wait with ETIMEDOUT. */
+    private int processCq(final boolean nonblock, final int test, final long deadlineNs)
     {
         stateLock.lock();
         try
@@ -492,6 +569,10 @@ final class DataPath
                 else if (nonblock)
                 {
                     ret = -Errno.EAGAIN.code();
+                }
+                else if (0 != deadlineNs && System.nanoTime() - deadlineNs >= 0)
+                {
+                    ret = -Errno.ETIMEDOUT.code();
                 }
                 else if (!cqArmed)
                 {
@@ -571,6 +652,7 @@ final class DataPath
         int n;
         while ((n = ep.cq.poll(wcs)) > 0)
         {
+            lastActivityNs = System.nanoTime();
             for (int i = 0; i < n; i++)
             {
                 if (wcs.wrId(i) < 0)
@@ -656,6 +738,10 @@ final class DataPath
                 if (CTRL_DISCONNECT == data)
                 {
                     socket.state = DISCONNECTED;
+                }
+                else if (CTRL_KEEPALIVE == data)
+                {
+                    probeOutstanding = false;
                 }
             }
             case OP_IOMAP_SGL -> send.onSendCompleted(IomapDescriptor.LENGTH);

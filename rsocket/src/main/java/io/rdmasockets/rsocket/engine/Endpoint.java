@@ -16,6 +16,8 @@ import io.rdmasockets.verbs.cm.CmId;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The verbs resources of one connected stream rsocket ({@code rs_create_ep}, {@code rs_init_bufs},
@@ -42,6 +44,8 @@ final class Endpoint implements AutoCloseable
     static final int CTRL_SLOT_LENGTH = SgeDescriptor.LENGTH;
 
     private static final long PAGE = 4096;
+    private static final AtomicInteger OPEN = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     final Arena arena;
     final CompletionChannel channel;
@@ -116,6 +120,7 @@ final class Endpoint implements AutoCloseable
             b.targetMr = pd.registerMemory(b.targetBuffer, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
             b.rbuf = b.arena.allocate(rbufSize, PAGE);
             b.rmr = pd.registerMemory(b.rbuf, Access.LOCAL_WRITE | Access.REMOTE_WRITE);
+            OPEN.incrementAndGet();
             return new Endpoint(b);
         }
         catch (final VerbsException | RuntimeException e)
@@ -140,10 +145,15 @@ final class Endpoint implements AutoCloseable
         return sbufSize + (long)CTRL_SLOT_LENGTH * (slot & (QP_CTRL_SIZE - 1));
     }
 
-    /** Releases everything: the queue pair first, MRs before their memory, the queue before its channel. */
+    /** Releases everything, once: the queue pair first, MRs before their memory, the queue before its channel. */
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        OPEN.decrementAndGet();
         final Builder b = new Builder();
         b.arena = arena;
         b.channel = channel;
@@ -153,6 +163,12 @@ final class Endpoint implements AutoCloseable
         b.targetMr = targetMr;
         b.rmr = rmr;
         b.release();
+    }
+
+    /** @return endpoints created and not yet closed in this process: native memory and verbs resources held. */
+    static int open()
+    {
+        return OPEN.get();
     }
 
     private static int clamp(final int size, final int max)

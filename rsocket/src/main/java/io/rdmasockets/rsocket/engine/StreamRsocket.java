@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.rdmasockets.rsocket.engine.RsocketState.*;
 
@@ -45,13 +47,32 @@ public final class StreamRsocket implements AutoCloseable
     /** {@code SHUT_RDWR}. */
     public static final int SHUT_RDWR = 2;
 
+    /** poll(2)'s {@code POLLIN}. */
+    public static final int POLLIN = 0x1;
+    /** poll(2)'s {@code POLLOUT}. */
+    public static final int POLLOUT = 0x4;
+    /** poll(2)'s {@code POLLERR}. */
+    public static final int POLLERR = 0x8;
+    /** poll(2)'s {@code POLLHUP}. */
+    public static final int POLLHUP = 0x10;
+    /** poll(2)'s {@code POLLNVAL}. */
+    public static final int POLLNVAL = 0x20;
+
     private static final int CONN_RETRIES = 6;
     private static final long CONNECT_TIMEOUT_MS = 30_000;
+    /**
+     * How long close waits for its DISCONNECT to complete. C waits without limit, so a peer that has
+     * stopped reading (no receives posted: our message RNR-retries forever) would hang close.
+     */
+    private static final long CLOSE_DRAIN_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     volatile int state = INIT;
     private volatile int err;
     private volatile boolean nonblocking;
     private volatile boolean keepAlive;
+    private volatile int keepAliveIdleSeconds;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ConnectionManager cm;
     private final RsocketConfig config;
     private final CmEventChannel cmChannel;
@@ -68,6 +89,10 @@ public final class StreamRsocket implements AutoCloseable
     private int rqSize;
     private int sqInline;
     private int iomapSize;
+
+    /** Nonblocking connect, driven by the service thread: where to, and resolution retries so far. */
+    private InetSocketAddress destination;
+    private int retries;
 
     private StreamRsocket(final ConnectionManager cm, final RsocketConfig config, final CmId id,
         final StreamRsocket inheritFrom) throws VerbsException
@@ -91,6 +116,13 @@ public final class StreamRsocket implements AutoCloseable
         rqSize = inherit ? inheritFrom.rqSize : config.rqSizeDefault();
         sqInline = inherit ? inheritFrom.sqInline : config.inlineDefault();
         iomapSize = inherit ? inheritFrom.iomapSize : config.iomapSize();
+        OPEN.incrementAndGet();
+    }
+
+    /** @return sockets opened (or accepted) and not yet closed in this process. */
+    static int openSockets()
+    {
+        return OPEN.get();
     }
 
     /**
@@ -149,6 +181,80 @@ public final class StreamRsocket implements AutoCloseable
     public void keepAlive(final boolean on)
     {
         keepAlive = on;
+        if (on && 0 != (state & CONNECTED))
+        {
+            KeepaliveService.register(this);
+        }
+        else if (!on)
+        {
+            KeepaliveService.unregister(this);
+        }
+    }
+
+    /**
+     * {@code TCP_KEEPIDLE}: seconds without traffic before a keepalive probe (otherwise
+     * {@code /proc/sys/net/ipv4/tcp_keepalive_time}, else 7200).
+     *
+     * @param seconds 1 to 32767, as Linux.
+     * @throws ErrnoException {@code EINVAL} out of range.
+     */
+    public void keepAliveIdleSeconds(final int seconds) throws ErrnoException
+    {
+        if (seconds < 1 || seconds > Short.MAX_VALUE)
+        {
+            throw new ErrnoException(Errno.EINVAL, "TCP_KEEPIDLE " + seconds);
+        }
+        keepAliveIdleSeconds = seconds;
+        if (keepAlive && 0 != (state & CONNECTED))
+        {
+            KeepaliveService.register(this);
+        }
+    }
+
+    /** @return SO_KEEPALIVE. */
+    public boolean keepAlive()
+    {
+        return keepAlive;
+    }
+
+    /** Called by the keepalive service; see {@link DataPath#keepalive}. */
+    long keepaliveVisit(final long nowNs)
+    {
+        final DataPath d = data;
+        if (null == d || closed.get() || !keepAlive)
+        {
+            return -1;
+        }
+        final int seconds = keepAliveIdleSeconds;
+        return d.keepalive(nowNs, TimeUnit.SECONDS.toNanos(0 != seconds ? seconds : SystemIdle.SECONDS));
+    }
+
+    /** {@code /proc/sys/net/ipv4/tcp_keepalive_time}, read once, when first needed. */
+    private static final class SystemIdle
+    {
+        static final int SECONDS = KeepaliveService.systemIdleSeconds();
+    }
+
+    /** @return keepalive probes posted on this connection (tests). */
+    long keepaliveProbes()
+    {
+        final DataPath d = data;
+        return null == d ? 0 : d.probesSent();
+    }
+
+    /** @return the verbs resources, or null before connecting (tests break the transport through it). */
+    Endpoint endpoint()
+    {
+        return ep;
+    }
+
+    /** The connection is up: start what waits for that. */
+    private void established()
+    {
+        if (keepAlive)
+        {
+            KeepaliveService.register(this);
+        }
     }
 
     /** @return the local address, or null. */
@@ -244,10 +350,18 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /**
-     * {@code rconnect}, blocking: resolve, create the endpoint, exchange connection data.
+     * {@code rconnect}: resolve, create the endpoint, exchange connection data.
+     *
+     * <p>Blocking, it returns once connected. {@link #nonblocking(boolean) Non-blocking}, it starts the
+     * connection and throws {@code EINPROGRESS} at once, as C; the service thread then carries the
+     * connection through without the application calling in (section 4.4). Meanwhile {@link #send} and
+     * {@link #recv} return {@code -EAGAIN} and {@link #pollEvents()} 0; then {@link #pollEvents()} reports
+     * {@code POLLOUT} (connected) or {@code POLLERR} (failed) and {@link #takeError()} the outcome: 0, or
+     * {@code ECONNREFUSED}, {@code EHOSTUNREACH}, ...
      *
      * @param destination the peer.
-     * @throws ErrnoException {@code ECONNREFUSED}, {@code ETIMEDOUT}, {@code EISCONN}, ...
+     * @throws ErrnoException {@code EINPROGRESS} when non-blocking; {@code ECONNREFUSED}, {@code ETIMEDOUT},
+     *                        {@code EISCONN}, {@code EALREADY}, ...
      */
     public void connect(final InetSocketAddress destination) throws ErrnoException
     {
@@ -258,6 +372,11 @@ public final class StreamRsocket implements AutoCloseable
         if (INIT != state && BOUND != state)
         {
             throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY : Errno.EINVAL, "connect");
+        }
+        if (nonblocking)
+        {
+            startConnect(destination);
+            throw new ErrnoException(Errno.EINPROGRESS, "connect to " + destination);
         }
         try
         {
@@ -276,6 +395,7 @@ public final class StreamRsocket implements AutoCloseable
             saveConnData(ev.privateData());
             state = CONNECT_RDWR;
             watchEvents();
+            established();
         }
         catch (final ErrnoException e)
         {
@@ -283,6 +403,108 @@ public final class StreamRsocket implements AutoCloseable
             err = e.errno();
             throw e;
         }
+    }
+
+    /** The first step of a nonblocking connect; {@link #onConnectProgress} takes the rest. */
+    private void startConnect(final InetSocketAddress to) throws ErrnoException
+    {
+        destination = to;
+        retries = 0;
+        state = RESOLVING_ADDR;
+        watchEvents();
+        try
+        {
+            cmId.resolveAddress(null, to, resolveTimeout(0));
+        }
+        catch (final ErrnoException e)
+        {
+            connectFailed(e.errno());
+            throw e;
+        }
+    }
+
+    private static Duration resolveTimeout(final int retries)
+    {
+        return Duration.ofMillis(1000L << retries);
+    }
+
+    /** A nonblocking connect's next step, on the service thread (C's connect_svc). */
+    private synchronized void onConnectProgress(final CmEvent ev)
+    {
+        final int s = state;
+        if (closed.get() || 0 == (s & OPENING))
+        {
+            return;
+        }
+        try
+        {
+            switch (ev.type())
+            {
+                case ADDR_RESOLVED, ADDR_ERROR, ROUTE_RESOLVED, ROUTE_ERROR ->
+                {
+                    final boolean address = RESOLVING_ADDR == s;
+                    final CmEventType ok = address ? CmEventType.ADDR_RESOLVED : CmEventType.ROUTE_RESOLVED;
+                    final CmEventType bad = address ? CmEventType.ADDR_ERROR : CmEventType.ROUTE_ERROR;
+                    if (CONNECTING == s || (ok != ev.type() && bad != ev.type()))
+                    {
+                        return;
+                    }
+                    if (ok == ev.type() && address)
+                    {
+                        state = RESOLVING_ROUTE;
+                        retries = 0;
+                        cmId.resolveRoute(resolveTimeout(0));
+                    }
+                    else if (ok == ev.type())
+                    {
+                        createEndpoint();
+                        state = CONNECTING;
+                        cmId.connect(ConnectionParameters.rsocketDefaults(formatConnData()));
+                    }
+                    else if (-Errno.ETIMEDOUT.code() == ev.status() && ++retries <= CONN_RETRIES)
+                    {
+                        if (address)
+                        {
+                            cmId.resolveAddress(null, destination, resolveTimeout(retries));
+                        }
+                        else
+                        {
+                            cmId.resolveRoute(resolveTimeout(retries));
+                        }
+                    }
+                    else
+                    {
+                        connectFailed(ev.status() < 0 ? -ev.status() : Errno.EHOSTUNREACH.code());
+                    }
+                }
+                case ESTABLISHED ->
+                {
+                    if (CONNECTING == s)
+                    {
+                        saveConnData(ev.privateData());
+                        state = CONNECT_RDWR;
+                        established();
+                    }
+                }
+                default ->
+                {
+                    if (CONNECTING == s)
+                    {
+                        connectFailed(connectFailure(ev, destination).errno());
+                    }
+                }
+            }
+        }
+        catch (final ErrnoException e)
+        {
+            connectFailed(e.errno());
+        }
+    }
+
+    private void connectFailed(final int errno)
+    {
+        err = errno;
+        state = CONNECT_ERROR;
     }
 
     private void resolve(final InetSocketAddress destination, final boolean address) throws ErrnoException
@@ -342,8 +564,12 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
-    private void createEndpoint() throws ErrnoException
+    private synchronized void createEndpoint() throws ErrnoException
     {
+        if (closed.get())
+        {
+            throw new ErrnoException(Errno.EBADF, "closed while connecting");
+        }
         ep = Endpoint.create(cmId, sqSize, rqSize, sqInline, sbufSize, rbufSize, iomapSize);
         sqSize = ep.sqSize;
         rqSize = ep.rqSize;
@@ -422,6 +648,11 @@ public final class StreamRsocket implements AutoCloseable
 
     private void onEvent(final CmEvent ev)
     {
+        if (0 != (state & OPENING) && ACCEPTING != state)
+        {
+            onConnectProgress(ev);
+            return;
+        }
         switch (ev.type())
         {
             case CONNECT_REQUEST -> onConnectRequest(ev);
@@ -429,13 +660,7 @@ public final class StreamRsocket implements AutoCloseable
             {
                 if (ACCEPTING == state)
                 {
-                    state = CONNECT_RDWR;
-                    final StreamRsocket l = listener;
-                    synchronized (l.accepting)
-                    {
-                        l.accepting.remove(this);
-                    }
-                    l.acceptQueue.add(this);
+                    onAccepted();
                 }
             }
             case DISCONNECTED, DEVICE_REMOVAL -> onDisconnected();
@@ -454,13 +679,44 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
+    /** An accepted connection is up: queue it for accept, or close it when the listener is gone. */
+    private void onAccepted()
+    {
+        final StreamRsocket l = listener;
+        final boolean queued;
+        // Listener before child, as the listener's close takes them.
+        synchronized (l)
+        {
+            queued = !l.closed.get() && !closed.get();
+            if (queued)
+            {
+                state = CONNECT_RDWR;
+                synchronized (l.accepting)
+                {
+                    l.accepting.remove(this);
+                }
+                l.acceptQueue.add(this);
+            }
+        }
+        if (!queued)
+        {
+            close();
+        }
+    }
+
     /** {@code rs_accept}, run by the service thread: C accepts before the application asks. */
-    private void onConnectRequest(final CmEvent ev)
+    private synchronized void onConnectRequest(final CmEvent ev)
     {
         final CmId child = ev.id();
         StreamRsocket rs = null;
         try
         {
+            if (closed.get())
+            {
+                child.reject(null);
+                child.close();
+                return;
+            }
             final byte[] creq = ev.privateData();
             if (creq.length < ConnDataDescriptor.LENGTH || ConnDataDescriptor.VERSION != (creq[0] & 0xFF))
             {
@@ -498,8 +754,12 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /** The connection manager says the peer is gone: flush the queue pair and wake every waiter. */
-    private void onDisconnected()
+    private synchronized void onDisconnected()
     {
+        if (closed.get())
+        {
+            return;
+        }
         if (0 != (state & CONNECTED) || ACCEPTING == state)
         {
             state = DISCONNECTED;
@@ -532,12 +792,19 @@ public final class StreamRsocket implements AutoCloseable
      * @param offset where they start.
      * @param length how many.
      * @param flags  MSG_DONTWAIT.
-     * @return bytes sent, or a negative errno.
+     * @return bytes sent, or a negative errno: {@code EAGAIN} while a nonblocking connect is under way,
+     *         {@code EBADF} once closed.
      */
     public int send(final MemorySegment src, final long offset, final int length, final int flags)
     {
+        final int s = state;
+        final int early = notReady(s);
+        if (0 != early)
+        {
+            return early;
+        }
         final DataPath d = data;
-        if (null == d || 0 == (state & (CONNECTED | DISCONNECTED | ERROR)))
+        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
         {
             return -Errno.ENOTCONN.code();
         }
@@ -551,16 +818,81 @@ public final class StreamRsocket implements AutoCloseable
      * @param offset where in {@code dst}.
      * @param length most bytes.
      * @param flags  MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL.
-     * @return bytes, 0 at end of stream, or a negative errno.
+     * @return bytes, 0 at end of stream, or a negative errno: {@code EAGAIN} while a nonblocking connect
+     *         is under way, {@code EBADF} once closed.
      */
     public int recv(final MemorySegment dst, final long offset, final int length, final int flags)
     {
+        final int early = notReady(state);
+        if (0 != early)
+        {
+            return early;
+        }
         final DataPath d = data;
         if (null == d)
         {
             return -Errno.ENOTCONN.code();
         }
         return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /** C's send and recv turn a connect in progress into EAGAIN; a closed socket has no resources left. */
+    private static int notReady(final int s)
+    {
+        if (0 != (s & CLOSED))
+        {
+            return -Errno.EBADF.code();
+        }
+        return 0 != (s & OPENING) && ACCEPTING != s ? -Errno.EAGAIN.code() : 0;
+    }
+
+    /**
+     * Readiness as {@code rpoll} reports it (section 4.5), without waiting: makes progress on the
+     * completion queue first.
+     *
+     * @return an OR of {@link #POLLIN} (data, end of stream, or a connection to accept), {@link #POLLOUT}
+     *         (room to send), {@link #POLLHUP} (disconnected), {@link #POLLERR} (failed, or a failed
+     *         connect), {@link #POLLNVAL} (closed); 0 while connecting.
+     */
+    public int pollEvents()
+    {
+        final int s = state;
+        if (0 != (s & CLOSED))
+        {
+            return POLLNVAL;
+        }
+        if (LISTENING == s)
+        {
+            return acceptQueue.isEmpty() ? 0 : POLLIN;
+        }
+        if (CONNECT_ERROR == s)
+        {
+            return POLLIN | POLLOUT | POLLERR;
+        }
+        final DataPath d = data;
+        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
+        {
+            return 0;
+        }
+        d.stateLock().lock();
+        try
+        {
+            if (closed.get())
+            {
+                return POLLNVAL;
+            }
+            int events = d.readiness();
+            final int now = state;
+            if (0 == (now & CONNECTED))
+            {
+                events |= DISCONNECTED == now ? POLLHUP : POLLERR;
+            }
+            return events;
+        }
+        finally
+        {
+            d.stateLock().unlock();
+        }
     }
 
     /** @return bytes readable without waiting. */
@@ -577,6 +909,11 @@ public final class StreamRsocket implements AutoCloseable
      * @return 0 or a negative errno.
      */
     public int shutdown(final int how)
+    {
+        return shutdown(how, 0);
+    }
+
+    private int shutdown(final int how, final long deadlineNs)
     {
         final DataPath d = data;
         if (null == d || 0 == (state & CONNECTED))
@@ -611,26 +948,40 @@ public final class StreamRsocket implements AutoCloseable
             return -Errno.EINVAL.code();
         }
         d.wakeup();
-        final int ret = d.sendControl(ctrl);
-        d.drainSends();
+        final int ret = d.sendControl(ctrl, deadlineNs);
+        d.drainSends(deadlineNs);
         return ret;
     }
 
     // ---------------------------------------------------------------------------------------- close
 
-    /** {@code rclose}: shut down if connected, wake every waiter, wait for callers to leave, release. */
+    /**
+     * {@code rclose}: shut down if connected (waiting at most a second for the peer to take the
+     * DISCONNECT), wake every waiter, wait for callers to leave, release. Any thread, any number of times.
+     */
     @Override
     public void close()
     {
-        final int s = state;
-        if (0 != (s & CLOSED))
+        if (!closed.compareAndSet(false, true))
         {
             return;
         }
-        if (0 != (s & CONNECTED))
+        OPEN.decrementAndGet();
+        KeepaliveService.unregister(this);
+        if (0 != (state & CONNECTED))
         {
-            shutdown(SHUT_RDWR);
+            shutdown(SHUT_RDWR, System.nanoTime() + CLOSE_DRAIN_NS);
         }
+        // Under the monitor: a connect step on the service thread either finished (its endpoint is seen
+        // here) or sees closed and makes nothing.
+        synchronized (this)
+        {
+            release();
+        }
+    }
+
+    private void release()
+    {
         state = CLOSED;
         cmChannel.readyListener(null);
         cmChannel.wakeup();
@@ -640,6 +991,7 @@ public final class StreamRsocket implements AutoCloseable
             d.wakeup();
             d.sendLock().lock();
             d.recvLock().lock();
+            d.stateLock().lock();
         }
         try
         {
@@ -669,6 +1021,7 @@ public final class StreamRsocket implements AutoCloseable
         {
             if (null != d)
             {
+                d.stateLock().unlock();
                 d.recvLock().unlock();
                 d.sendLock().unlock();
             }

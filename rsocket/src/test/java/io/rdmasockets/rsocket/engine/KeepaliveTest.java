@@ -1,0 +1,85 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+import static io.rdmasockets.rsocket.engine.RsocketState.CONNECT_RDWR;
+import static io.rdmasockets.rsocket.engine.RsocketState.ERROR;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** SO_KEEPALIVE (wire-protocol doc section 4.3) over the tcp provider. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KeepaliveTest
+{
+    @Test
+    void shouldNoticeADeadPeerOnAnIdleConnectionOnlyWithKeepalive() throws Exception
+    {
+        try (Pair probed = Pair.connect(-1); Pair unprobed = Pair.connect(-1))
+        {
+            probed.client.keepAliveIdleSeconds(1);
+            probed.client.keepAlive(true);
+            // The peers die silently: their queue pairs fail, their connections stay (a hung host, as
+            // far as the transport can tell). Nothing goes on the wire until somebody sends.
+            probed.server.endpoint().qp.modifyToError();
+            unprobed.server.endpoint().qp.modifyToError();
+
+            final long start = System.nanoTime();
+            assertTrue(Pair.within(5_000, () -> ERROR == probed.client.state),
+                "an idle keepalive socket must notice a dead peer; state " + RsocketState.toString(probed.client.state));
+            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(probed.client.keepaliveProbes() >= 1);
+            assertEquals(CONNECT_RDWR, unprobed.client.state, "without keepalive nothing notices (" + ms + " ms)");
+
+            final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+            assertEquals(-Errno.ECONNRESET.code(), probed.client.recv(buf, 0, 8, 0));
+            assertEquals(-Errno.ECONNRESET.code(), probed.client.send(buf, 0, 8, 0));
+            assertNotEquals(0, probed.client.pollEvents() & StreamRsocket.POLLERR);
+        }
+    }
+
+    @Test
+    void shouldKeepAHealthyIdleConnectionAndLeaveNoThread() throws Exception
+    {
+        try (Pair pair = Pair.connect(-1))
+        {
+            for (final StreamRsocket rs : new StreamRsocket[] {pair.client, pair.server})
+            {
+                rs.keepAliveIdleSeconds(1);
+                rs.keepAlive(true);
+            }
+            assertTrue(Pair.within(10_000, () -> pair.client.keepaliveProbes() >= 3 && pair.server.keepaliveProbes() >= 3),
+                "probes " + pair.client.keepaliveProbes() + "/" + pair.server.keepaliveProbes());
+            assertEquals(CONNECT_RDWR, pair.client.state);
+            assertEquals(CONNECT_RDWR, pair.server.state);
+            // Probes carry no immediate: no receive completion, no data, no error at either end.
+            final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+            assertEquals(-Errno.EAGAIN.code(), pair.server.recv(buf, 0, 8, DataPath.MSG_DONTWAIT));
+            assertEquals(-Errno.EAGAIN.code(), pair.client.recv(buf, 0, 8, DataPath.MSG_DONTWAIT));
+            assertEquals(0, pair.server.available());
+            Pair.assertWorks(pair.client, pair.server);
+            Pair.assertWorks(pair.server, pair.client);
+            assertEquals(0, pair.client.takeError());
+            assertEquals(2, KeepaliveService.registered());
+        }
+        assertEquals(0, KeepaliveService.registered());
+        assertTrue(Pair.within(3_000, () -> Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().equals("rdmasockets-rsocket-keepalive"))), "the keepalive thread exits");
+    }
+
+    @Test
+    void shouldRefuseAnIdleTimeOutOfRange() throws Exception
+    {
+        try (StreamRsocket rs = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        {
+            final var e = assertThrows(io.rdmasockets.common.ErrnoException.class, () -> rs.keepAliveIdleSeconds(0));
+            assertEquals(Errno.EINVAL.code(), e.errno());
+            rs.keepAlive(true);
+            assertTrue(rs.keepAlive());
+            assertEquals(0, KeepaliveService.registered(), "registered only once connected");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.verbs.Verbs;
+import io.rdmasockets.verbs.VerbsProvider;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/** A connected pair over the tcp provider on loopback, and helpers the engine tests share. */
+final class Pair implements AutoCloseable
+{
+    static final VerbsProvider PROVIDER = Verbs.provider("tcp").orElseThrow();
+    static final RsocketConfig CONFIG = RsocketConfig.defaults();
+
+    final StreamRsocket listener;
+    final StreamRsocket client;
+    final StreamRsocket server;
+
+    private Pair(final StreamRsocket listener, final StreamRsocket client, final StreamRsocket server)
+    {
+        this.listener = listener;
+        this.client = client;
+        this.server = server;
+    }
+
+    /** @param bufferSize ring sizes, or -1 for the defaults. @return a connected pair. */
+    static Pair connect(final int bufferSize) throws Exception
+    {
+        final StreamRsocket listener = listen(bufferSize);
+        final StreamRsocket client = StreamRsocket.open(PROVIDER, CONFIG);
+        client.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
+        client.connect(addressOf(listener));
+        return new Pair(listener, client, listener.accept());
+    }
+
+    static StreamRsocket listen(final int bufferSize) throws Exception
+    {
+        final StreamRsocket listener = StreamRsocket.open(PROVIDER, CONFIG);
+        listener.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.listen(8);
+        return listener;
+    }
+
+    static InetSocketAddress addressOf(final StreamRsocket listener)
+    {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
+    }
+
+    /** Waits up to {@code timeoutMs} for {@code condition}, without calling into any socket. */
+    static boolean within(final long timeoutMs, final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Sends one byte and reads it at the other end: the pair still works. */
+    static void assertWorks(final StreamRsocket from, final StreamRsocket to)
+    {
+        final MemorySegment b = MemorySegment.ofArray(new byte[] {42});
+        final int sent = from.send(b, 0, 1, 0);
+        if (1 != sent)
+        {
+            throw new AssertionError("send: " + sent);
+        }
+        final MemorySegment r = MemorySegment.ofArray(new byte[1]);
+        final int got = to.recv(r, 0, 1, 0);
+        if (1 != got || 42 != r.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+        {
+            throw new AssertionError("recv: " + (got < 0 ? Errno.nameOf(-got) : got));
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        client.close();
+        server.close();
+        listener.close();
+    }
+}

@@ -597,6 +597,21 @@ public final class StreamRsocket implements AutoCloseable
     /** {@code rs_save_conn_data}, validating what C trusts blindly. */
     private void saveConnData(final byte[] privateData) throws ErrnoException
     {
+        validateConnData(privateData);
+        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(privateData), 0);
+        final SgeFlyweight sgl = cd.targetSgl();
+        final long sglLength = sgl.length();
+        final long sglAddress = sgl.address();
+        final int sglKey = sgl.key();
+        final SgeFlyweight buf = cd.dataBuf();
+        final long bufLength = buf.length();
+        data.onConnected(sglAddress, sglKey, (int)sglLength, 0 != (cd.flags() & ConnDataDescriptor.FLAG_NET),
+            buf.address(), buf.key(), bufLength, cd.credits());
+    }
+
+    /** Connection data we can use: version 1, a target SGL of 1 to 64 entries, a non-empty data buffer. */
+    private static void validateConnData(final byte[] privateData) throws ErrnoException
+    {
         if (privateData.length < ConnDataDescriptor.LENGTH)
         {
             throw new ErrnoException(Errno.EPROTO, "connection data of " + privateData.length + " bytes");
@@ -606,18 +621,17 @@ public final class StreamRsocket implements AutoCloseable
         {
             throw new ErrnoException(Errno.EOPNOTSUPP, "rsocket protocol version " + cd.version());
         }
-        final SgeFlyweight sgl = cd.targetSgl();
-        final long sglLength = sgl.length();
-        final long sglAddress = sgl.address();
-        final int sglKey = sgl.key();
+        final long sglLength = cd.targetSgl().length();
         if (sglLength < 1 || sglLength > 64)
         {
             throw new ErrnoException(Errno.EPROTO, "peer target SGL of " + sglLength + " entries");
         }
-        final SgeFlyweight buf = cd.dataBuf();
-        final long bufLength = buf.length();
-        data.onConnected(sglAddress, sglKey, (int)sglLength, 0 != (cd.flags() & ConnDataDescriptor.FLAG_NET),
-            buf.address(), buf.key(), bufLength, cd.credits());
+        final long bufLength = cd.dataBuf().length();
+        if (bufLength < 1 || 0 == cd.credits())
+        {
+            throw new ErrnoException(Errno.EPROTO, "peer buffer of " + bufLength + " bytes, " + cd.credits() +
+                " credits");
+        }
     }
 
     // ---------------------------------------------------------------------------------------- events
@@ -709,21 +723,17 @@ public final class StreamRsocket implements AutoCloseable
     {
         final CmId child = ev.id();
         StreamRsocket rs = null;
+        boolean accepting = false;
         try
         {
+            final byte[] creq = ev.privateData();
             if (closed.get())
             {
-                child.reject(null);
-                child.close();
-                return;
+                throw new ErrnoException(Errno.ECONNREFUSED, "listener closed");
             }
-            final byte[] creq = ev.privateData();
-            if (creq.length < ConnDataDescriptor.LENGTH || ConnDataDescriptor.VERSION != (creq[0] & 0xFF))
-            {
-                child.reject(null);
-                child.close();
-                return;
-            }
+            // Before any resource: providers pad private data with zeros, so a short request passes the
+            // length check and only the contents tell.
+            validateConnData(creq);
             rs = new StreamRsocket(cm, config, child, this);
             rs.listener = this;
             child.migrate(rs.cmChannel);
@@ -731,17 +741,30 @@ public final class StreamRsocket implements AutoCloseable
             rs.saveConnData(creq);
             final ConnectionParameters req = ev.parameters();
             // C echoes the request's transport parameters (rnr_retry 7 from any rsocket peer).
+            accepting = true;
             child.accept(new ConnectionParameters(rs.formatConnData(), req.responderResources(),
                 req.initiatorDepth(), req.flowControl(), req.retryCount(), req.rnrRetryCount()));
             rs.state = ACCEPTING;
-            synchronized (accepting)
+            synchronized (this.accepting)
             {
-                accepting.add(rs);
+                this.accepting.add(rs);
             }
             rs.watchEvents();
         }
         catch (final ErrnoException | RuntimeException e)
         {
+            if (!accepting)
+            {
+                // The requester learns REJECTED (ECONNREFUSED), as from C, instead of a dropped connection.
+                try
+                {
+                    child.reject(null);
+                }
+                catch (final ErrnoException | RuntimeException ignored)
+                {
+                    // It may have gone already; the id is destroyed below either way.
+                }
+            }
             if (null != rs)
             {
                 rs.close();

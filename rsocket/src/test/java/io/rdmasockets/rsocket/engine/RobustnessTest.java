@@ -1,0 +1,242 @@
+package io.rdmasockets.rsocket.engine;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
+import io.rdmasockets.testsuite.PairSpec;
+import io.rdmasockets.testsuite.RcEndpoint;
+import io.rdmasockets.verbs.cm.CmEvent;
+import io.rdmasockets.verbs.cm.CmEventType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.rdmasockets.rsocket.engine.RsocketState.ERROR;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Hostile peers, peers that vanish, closes under blocked callers, and churn, over tcp on loopback. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RobustnessTest
+{
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stopThreads()
+    {
+        threads.shutdownNow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 0, 10})
+    void shouldRejectBadConnectionDataAndKeepListening(final int variant) throws Exception
+    {
+        try (StreamRsocket listener = Pair.listen(-1))
+        {
+            // Version 2; version 0; 10 bytes only.
+            final byte[] bad = new byte[10 == variant ? 10 : 40];
+            bad[0] = (byte)(10 == variant ? 1 : variant);
+            try (RcEndpoint raw = RcEndpoint.resolve(Pair.PROVIDER, Pair.addressOf(listener),
+                PairSpec.defaults().connectData(bad)))
+            {
+                raw.id.connect(PairSpec.defaults().connectData(bad).connectParameters());
+                final CmEvent ev = raw.events.poll(e -> e.id() == raw.id, Duration.ofSeconds(10));
+                assertNotNull(ev, "no answer to a bad request");
+                assertEquals(CmEventType.REJECTED, ev.type(), ev::toString);
+            }
+            listener.nonblocking(true);
+            assertEquals(Errno.EAGAIN.code(), assertThrows(ErrnoException.class, listener::accept).errno(),
+                "nothing is queued for a rejected request");
+            listener.nonblocking(false);
+            try (StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+            {
+                client.connect(Pair.addressOf(listener));
+                try (StreamRsocket server = listener.accept())
+                {
+                    Pair.assertWorks(client, server);
+                    Pair.assertWorks(server, client);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {ImmediateDescriptor.OP_RSVD_DATA_MORE, ImmediateDescriptor.OP_RSVD_DRA_MORE,
+        ImmediateDescriptor.OP_RSVD, -1})
+    void shouldResetOnAReservedOpOrALyingLength(final int op) throws Exception
+    {
+        try (Pair bystander = Pair.connect(-1); StreamRsocket listener = Pair.listen(-1);
+             RawPeer raw = RawPeer.connect(Pair.addressOf(listener), 64);
+             StreamRsocket victim = listener.accept())
+        {
+            // -1: a data message claiming far more bytes than the ring holds.
+            raw.sendImmediate(op < 0 ? ImmediateDescriptor.MAX_DATA : op << 29);
+            final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+            final int rc = threads.submit(() -> victim.recv(buf, 0, 16, 0)).get(5, TimeUnit.SECONDS);
+            assertTrue(-Errno.ECONNRESET.code() == rc || -Errno.EPROTO.code() == rc, "recv gave " + rc);
+            assertEquals(ERROR, victim.state);
+            assertEquals(Errno.EPROTO.code(), victim.takeError());
+            assertEquals(-Errno.ECONNRESET.code(), victim.send(buf, 0, 16, 0));
+            Pair.assertWorks(bystander.client, bystander.server);
+            Pair.assertWorks(bystander.server, bystander.client);
+        }
+    }
+
+    @Test
+    void shouldResetWhenThePeerSendsMoreThanItsCredits() throws Exception
+    {
+        try (StreamRsocket listener = Pair.listen(-1);
+             RawPeer raw = RawPeer.connect(Pair.addressOf(listener), 1024);
+             StreamRsocket victim = listener.accept())
+        {
+            assertTrue(raw.peerCredits < 1000, "credits " + raw.peerCredits);
+            for (int i = 0; i <= raw.peerCredits; i++)
+            {
+                raw.sendImmediate(ImmediateDescriptor.encode(ImmediateDescriptor.OP_DATA, 0));
+            }
+            // pollEvents makes progress (reposting receives) without consuming: the extra message lands.
+            assertTrue(Pair.within(10_000, () -> 0 != (victim.pollEvents() & StreamRsocket.POLLERR)),
+                "state " + RsocketState.toString(victim.state));
+            assertEquals(Errno.EPROTO.code(), victim.takeError());
+            final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+            assertTrue(victim.recv(buf, 0, 16, DataPath.MSG_DONTWAIT) <= 0);
+        }
+    }
+
+    @Test
+    void shouldFailABlockedSenderWhenThePeerCloses() throws Exception
+    {
+        try (Pair pair = Pair.connect(4096))
+        {
+            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client));
+            Thread.sleep(300);
+            assertFalse(sender.isDone(), "the sender must be blocked: the server reads nothing");
+            pair.server.close();
+            final int rc = sender.get(2, TimeUnit.SECONDS);
+            assertEquals(-Errno.ECONNRESET.code(), rc, Errno.nameOf(-rc));
+        }
+    }
+
+    @Test
+    void shouldEndABlockedReaderWhenThePeerCloses() throws Exception
+    {
+        try (Pair pair = Pair.connect(-1))
+        {
+            final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+            final Future<Integer> reader = threads.submit(() -> pair.client.recv(buf, 0, 16, 0));
+            Thread.sleep(300);
+            assertFalse(reader.isDone());
+            pair.server.close();
+            final int rc = reader.get(2, TimeUnit.SECONDS);
+            assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
+        }
+    }
+
+    @Test
+    void shouldReturnABlockedReaderWhenClosedFromAnotherThread() throws Exception
+    {
+        try (Pair pair = Pair.connect(-1))
+        {
+            final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+            final Future<Integer> reader = threads.submit(() -> pair.client.recv(buf, 0, 16, 0));
+            Thread.sleep(300);
+            assertFalse(reader.isDone());
+            final long start = System.nanoTime();
+            pair.client.close();
+            final int rc = reader.get(2, TimeUnit.SECONDS);
+            assertTrue(rc <= 0, "recv gave " + rc);
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 2_000);
+        }
+    }
+
+    @Test
+    void shouldReturnABlockedSenderWhenClosedFromAnotherThread() throws Exception
+    {
+        try (Pair pair = Pair.connect(4096))
+        {
+            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client));
+            Thread.sleep(300);
+            assertFalse(sender.isDone(), "the sender must be blocked: the server reads nothing");
+            final long start = System.nanoTime();
+            // The server posts no receives while it does not read: our DISCONNECT cannot land.
+            pair.client.close();
+            final long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            final int rc = sender.get(2, TimeUnit.SECONDS);
+            assertTrue(rc < 0, "send gave " + rc);
+            assertTrue(closeMs < 2_000, "close took " + closeMs + " ms");
+        }
+    }
+
+    @Test
+    void shouldLeakNeitherThreadsNorEndpointsOverAThousandConnections() throws Exception
+    {
+        try (StreamRsocket listener = Pair.listen(-1))
+        {
+            cycles(listener, 20);
+        }
+        Thread.sleep(1_500);
+        final int threadsBefore = liveThreads();
+        final int endpointsBefore = Endpoint.open();
+        final int socketsBefore = StreamRsocket.openSockets();
+        final long start = System.nanoTime();
+        try (StreamRsocket listener = Pair.listen(-1))
+        {
+            cycles(listener, 1_000);
+        }
+        final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(endpointsBefore, Endpoint.open(), "endpoints (native memory, queue pairs) left open");
+        assertEquals(socketsBefore, StreamRsocket.openSockets(), "sockets left open");
+        assertTrue(Pair.within(5_000, () -> liveThreads() <= threadsBefore),
+            "threads grew from " + threadsBefore + " to " + liveThreads() + " after 1000 cycles in " + ms + " ms: " +
+            Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
+    }
+
+    private static void cycles(final StreamRsocket listener, final int n) throws Exception
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG);
+            try
+            {
+                client.connect(Pair.addressOf(listener));
+                try (StreamRsocket server = listener.accept())
+                {
+                    if (0 == i % 100)
+                    {
+                        Pair.assertWorks(client, server);
+                    }
+                }
+            }
+            finally
+            {
+                client.close();
+            }
+        }
+    }
+
+    private static int liveThreads()
+    {
+        return (int)Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).count();
+    }
+
+    private static int sendUntilError(final StreamRsocket rs)
+    {
+        final MemorySegment src = MemorySegment.ofArray(new byte[65_536]);
+        while (true)
+        {
+            final int n = rs.send(src, 0, 65_536, 0);
+            if (n < 0)
+            {
+                return n;
+            }
+        }
+    }
+}

@@ -111,12 +111,14 @@ class RobustnessTest
         }
     }
 
-    @Test
-    void shouldFailABlockedSenderWhenThePeerCloses() throws Exception
+    @ParameterizedTest
+    @ValueSource(ints = {65_536, 1})
+    void shouldFailABlockedSenderWhenThePeerCloses(final int chunk) throws Exception
     {
-        try (Pair pair = Pair.connect(4096))
+        // Blocked on ring space (64 KiB chunks into 4 KiB), or on credits (1-byte messages).
+        try (Pair pair = Pair.connect(1 == chunk ? -1 : 4096))
         {
-            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client));
+            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client, chunk));
             Thread.sleep(300);
             assertFalse(sender.isDone(), "the sender must be blocked: the server reads nothing");
             pair.server.close();
@@ -157,16 +159,18 @@ class RobustnessTest
         }
     }
 
-    @Test
-    void shouldReturnABlockedSenderWhenClosedFromAnotherThread() throws Exception
+    @ParameterizedTest
+    @ValueSource(ints = {65_536, 1})
+    void shouldReturnABlockedSenderWhenClosedFromAnotherThread(final int chunk) throws Exception
     {
-        try (Pair pair = Pair.connect(4096))
+        // 64 KiB chunks fill the 4 KiB ring; 1-byte messages use up the credits (every receive the
+        // server posted) first, so our DISCONNECT RNR-retries forever: close must not wait for it.
+        try (Pair pair = Pair.connect(1 == chunk ? -1 : 4096))
         {
-            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client));
+            final Future<Integer> sender = threads.submit(() -> sendUntilError(pair.client, chunk));
             Thread.sleep(300);
             assertFalse(sender.isDone(), "the sender must be blocked: the server reads nothing");
             final long start = System.nanoTime();
-            // The server posts no receives while it does not read: our DISCONNECT cannot land.
             pair.client.close();
             final long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             final int rc = sender.get(2, TimeUnit.SECONDS);
@@ -227,12 +231,12 @@ class RobustnessTest
         return (int)Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).count();
     }
 
-    private static int sendUntilError(final StreamRsocket rs)
+    private static int sendUntilError(final StreamRsocket rs, final int chunk)
     {
-        final MemorySegment src = MemorySegment.ofArray(new byte[65_536]);
+        final MemorySegment src = MemorySegment.ofArray(new byte[chunk]);
         while (true)
         {
-            final int n = rs.send(src, 0, 65_536, 0);
+            final int n = rs.send(src, 0, chunk, 0);
             if (n < 0)
             {
                 return n;

@@ -33,8 +33,9 @@ import static io.rdmasockets.rsocket.engine.RsocketState.*;
 /**
  * One stream rsocket over the verbs SPI: connection setup as C's {@code rconnect}/{@code rlisten}/
  * {@code raccept} (wire-protocol doc section 1), the data path in {@link DataPath}, shutdown and close
- * as section 4.2. Status codes (negative errno) on the data path; {@link ErrnoException} on the control
- * path.
+ * as section 4.2, keepalive as 4.3 ({@link KeepaliveService}), nonblocking connect as 4.4 (driven by
+ * {@link RsocketService}), readiness as 4.5 ({@link #pollEvents()}). Status codes (negative errno) on the
+ * data path; {@link ErrnoException} on the control path.
  *
  * <p><b>Note:</b> thread safe: one thread may read while another writes.
  */
@@ -651,7 +652,16 @@ public final class StreamRsocket implements AutoCloseable
             CmEvent ev;
             while (cmChannel.isOpen() && null != (ev = cmChannel.awaitEvent(0, TimeUnit.MILLISECONDS)))
             {
-                onEvent(ev);
+                try
+                {
+                    onEvent(ev);
+                }
+                catch (final RuntimeException e)
+                {
+                    // One socket's bug must not take the service thread, or other sockets' events, with it.
+                    System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.ERROR,
+                        "rsocket " + this + ": " + ev, e);
+                }
             }
         }
         catch (final InterruptedException e)

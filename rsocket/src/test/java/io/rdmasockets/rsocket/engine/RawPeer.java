@@ -79,6 +79,19 @@ final class RawPeer implements AutoCloseable
         ep.post(imm & 0xFFFF_FFFFL, WrOpcode.RDMA_WRITE_WITH_IMM, SendFlags.SIGNALED, null, 0, 0, peerData, peerKey, imm);
     }
 
+    /** C's keepalive: a 0-byte RDMA write without immediate to address 0, rkey 0. */
+    void sendKeepalive()
+    {
+        ep.post(1, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, null, 0, 0, 0, 0, 0);
+    }
+
+    /** @param b one data byte, written into the peer's ring at its start with {@code DATA 1}. */
+    void sendByte(final MemoryRegion src, final byte b)
+    {
+        src.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b);
+        ep.post(2, WrOpcode.RDMA_WRITE_WITH_IMM, SendFlags.SIGNALED, src, 0, 1, peerData, peerKey, 1);
+    }
+
     @Override
     public void close()
     {

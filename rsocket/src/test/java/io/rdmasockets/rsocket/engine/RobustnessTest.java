@@ -91,6 +91,29 @@ class RobustnessTest
     }
 
     @Test
+    void shouldIgnoreKeepalivesOfEitherGeneration() throws Exception
+    {
+        try (StreamRsocket listener = Pair.listen(-1);
+             RawPeer raw = RawPeer.connect(Pair.addressOf(listener), 64);
+             StreamRsocket victim = listener.accept())
+        {
+            // C's 0-byte write without immediate, then an immediate CTRL KEEPALIVE (data 1), then data.
+            raw.sendKeepalive();
+            raw.sendImmediate(ImmediateDescriptor.encode(ImmediateDescriptor.OP_CTRL, ImmediateDescriptor.CTRL_KEEPALIVE));
+            final io.rdmasockets.verbs.MemoryRegion src = raw.ep.register(64, io.rdmasockets.verbs.Access.LOCAL_WRITE);
+            raw.sendByte(src, (byte)99);
+            final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+            final int rc = threads.submit(() -> victim.recv(buf, 0, 16, 0)).get(5, TimeUnit.SECONDS);
+            assertEquals(1, rc, "recv gave " + rc);
+            assertEquals(99, buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            assertEquals(RsocketState.CONNECT_RDWR, victim.state);
+            assertEquals(0, victim.takeError());
+            assertEquals(3, raw.ep.awaitSendCompletions(3).stream()
+                .filter(wc -> io.rdmasockets.verbs.WcStatus.SUCCESS == wc.status()).count());
+        }
+    }
+
+    @Test
     void shouldResetWhenThePeerSendsMoreThanItsCredits() throws Exception
     {
         try (StreamRsocket listener = Pair.listen(-1);

@@ -1,9 +1,12 @@
 /**
  * The rsocket engine: the librdmacm rsocket protocol (rsocket(7)) implemented over the verbs SPI,
- * byte for byte as C librdmacm speaks it. The socket API packages are added with the engine; the
- * protocol and configuration packages are internal.
+ * byte for byte as C librdmacm speaks it. {@code io.rdmasockets.rsocket} is the socket API
+ * ({@link io.rdmasockets.rsocket.RdmaSocket}, {@link io.rdmasockets.rsocket.RdmaServerSocket}); the
+ * engine, protocol and configuration packages are internal.
  */
 module io.rdmasockets.rsocket {
     requires transitive io.rdmasockets.verbs;
     requires java.logging;
+
+    exports io.rdmasockets.rsocket;
 }

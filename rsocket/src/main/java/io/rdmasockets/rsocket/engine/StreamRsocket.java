@@ -278,6 +278,17 @@ public final class StreamRsocket implements AutoCloseable
         return e;
     }
 
+    /**
+     * {@code SO_REUSEADDR}: C maps it to {@code RDMA_OPTION_ID_REUSEADDR} (wire-protocol doc section 6.2).
+     *
+     * @param on whether a bind may reuse an address in TIME_WAIT.
+     * @throws ErrnoException when the provider refuses, e.g. once bound.
+     */
+    public void reuseAddress(final boolean on) throws ErrnoException
+    {
+        cmId.reuseAddress(on);
+    }
+
     // ---------------------------------------------------------------------------------------- setup
 
     /**

@@ -1,0 +1,44 @@
+package io.rdmasockets.rsocket;
+
+import java.net.ConnectException;
+
+/**
+ * {@link ConnectException} with an errno: a connection could not be established (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...). The message starts with the errno name, e.g.
+ * {@code "ECONNREFUSED: connect to 127.0.0.1:7471: Connection refused"}.
+ */
+public final class RdmaConnectException extends ConnectException implements ErrnoCarrier
+{
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+
+    /**
+     * @param errno  the errno number.
+     * @param detail what was being done; may be {@code null}.
+     */
+    public RdmaConnectException(final int errno, final String detail)
+    {
+        this(errno, detail, null);
+    }
+
+    /**
+     * @param errno  the errno number.
+     * @param detail what was being done; may be {@code null}.
+     * @param cause  the underlying failure; may be {@code null}.
+     */
+    public RdmaConnectException(final int errno, final String detail, final Throwable cause)
+    {
+        super(Errors.message(errno, detail));
+        this.errno = Math.abs(errno);
+        if (null != cause)
+        {
+            initCause(cause);
+        }
+    }
+
+    @Override
+    public int errno()
+    {
+        return errno;
+    }
+}

@@ -1,0 +1,972 @@
+package io.rdmasockets.rsocket;
+
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.verbs.Verbs;
+import io.rdmasockets.verbs.VerbsProvider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A stream rsocket with the shape of {@link java.net.Socket}: connect, streams, buffer and segment I/O,
+ * half close, options. It speaks the librdmacm rsocket protocol, so the peer may be C's {@code rsocket}.
+ *
+ * <p>Failures are the {@code java.net} exceptions the JDK throws in the same situation, each carrying the
+ * errno ({@link ErrnoCarrier}): {@link RdmaConnectException} for a refused or unreachable peer,
+ * {@link RdmaSocketTimeoutException} for a connect timeout, {@link RdmaSocketException} otherwise, e.g.
+ * {@code EBADF} once closed and {@code EPIPE}/{@code ECONNRESET} when writing to a connection that is gone.
+ * A read returns -1 at the end of the stream.
+ *
+ * <p>Buffer sizes ({@code SO_SNDBUF}, {@code SO_RCVBUF}) and {@link RdmaSocketOptions} are fixed once
+ * connecting, as in C; set them before {@link #connect(SocketAddress)}.
+ *
+ * <p><b>Note:</b> thread safe. One thread may read while another writes; reads are serialised with each
+ * other, as are writes. {@link #close()} from any thread wakes a blocked read or write, which then throws
+ * {@code EBADF}. Direct buffers, native segments and a buffer or array used again cost no allocation per
+ * call; the socket remembers the last one used in each direction.
+ */
+public final class RdmaSocket implements AutoCloseable
+{
+    /** The largest single engine call; the engine counts in int. */
+    private static final int MAX_CHUNK = 1 << 30;
+    /** Linux's {@code MSG_DONTWAIT}, as the engine's {@code recv} takes it. */
+    private static final int MSG_DONTWAIT = 0x40;
+
+    private final StreamRsocket rs;
+    private final OptionValues options;
+    // Read and write callers hold their lock across the engine call; close takes both before releasing
+    // the engine, so no caller touches freed verbs resources.
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock controlLock = new ReentrantLock();
+    private final Object stateLock = new Object();
+    private final MemorySegment oneIn = MemorySegment.ofArray(new byte[1]);
+    private final MemorySegment oneOut = MemorySegment.ofArray(new byte[1]);
+
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile boolean connecting;
+    private volatile boolean bound;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private volatile InetSocketAddress localAddress;
+    private volatile InetSocketAddress remoteAddress;
+    private final AtomicBoolean engineClosed = new AtomicBoolean();
+    private boolean connectDone;
+    private boolean timedOut;
+    private InputStream in;
+    private OutputStream out;
+
+    // Last buffer or array seen per direction and its segment, so reuse allocates nothing (under the lock).
+    private Object readKey;
+    private MemorySegment readSegment;
+    private Object writeKey;
+    private MemorySegment writeSegment;
+
+    /**
+     * An unconnected socket on the default verbs provider ({@link Verbs#defaultProvider()}).
+     *
+     * @throws IOException           when the provider cannot create a connection id.
+     * @throws IllegalStateException when no provider is available.
+     */
+    public RdmaSocket() throws IOException
+    {
+        this(Verbs.defaultProvider());
+    }
+
+    /**
+     * An unconnected socket.
+     *
+     * @param provider the verbs provider, e.g. {@code Verbs.provider("tcp").orElseThrow()}.
+     * @throws IOException when the provider cannot create a connection id.
+     */
+    public RdmaSocket(final VerbsProvider provider) throws IOException
+    {
+        Objects.requireNonNull(provider, "provider");
+        try
+        {
+            rs = StreamRsocket.open(provider, Defaults.CONFIG);
+        }
+        catch (final ErrnoException e)
+        {
+            throw Errors.socket(e, "open rsocket on " + provider.name());
+        }
+        options = new OptionValues(Defaults.CONFIG);
+    }
+
+    /** A socket {@link RdmaServerSocket#accept()} returned. */
+    RdmaSocket(final StreamRsocket accepted, final OptionValues inherited)
+    {
+        rs = accepted;
+        options = inherited;
+        bound = true;
+        connected = true;
+        localAddress = accepted.localAddress();
+        remoteAddress = accepted.peerAddress();
+    }
+
+    // ---------------------------------------------------------------------------------------- setup
+
+    /**
+     * Binds to a local address ({@code rbind}).
+     *
+     * @param local the address, or {@code null} for any address and an ephemeral port.
+     * @throws IOException {@link RdmaBindException} for {@code EADDRINUSE}, {@code EINVAL} when already bound.
+     */
+    public void bind(final SocketAddress local) throws IOException
+    {
+        final InetSocketAddress address = null == local ? new InetSocketAddress(0) : resolved(local);
+        controlLock.lock();
+        try
+        {
+            ensureOpen();
+            if (bound || connecting || connected)
+            {
+                throw new RdmaSocketException(Errno.EINVAL.code(), "already bound");
+            }
+            rs.bind(address);
+            bound = true;
+            localAddress = rs.localAddress();
+        }
+        catch (final ErrnoException e)
+        {
+            throw Errors.socket(e, "bind to " + Errors.format(address));
+        }
+        finally
+        {
+            controlLock.unlock();
+        }
+    }
+
+    /**
+     * Connects, waiting as long as the engine does (about 30 s for an unresponsive peer).
+     *
+     * @param remote the peer.
+     * @throws IOException {@link RdmaConnectException} with {@code ECONNREFUSED} when nothing listens.
+     */
+    public void connect(final SocketAddress remote) throws IOException
+    {
+        connect(remote, 0);
+    }
+
+    /**
+     * Connects ({@code rconnect}). On failure the socket is closed, as {@link java.net.Socket} does.
+     *
+     * @param remote    the peer.
+     * @param timeoutMs the most milliseconds to wait, 0 for the engine's own limit.
+     * @throws IOException {@link RdmaSocketTimeoutException} ({@code ETIMEDOUT}) when the time is up,
+     *                     {@link RdmaConnectException} when the peer refuses or cannot be reached,
+     *                     {@code EISCONN} when already connected, {@code EBADF} when closed.
+     */
+    public void connect(final SocketAddress remote, final int timeoutMs) throws IOException
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("connect: timeout can't be negative");
+        }
+        final InetSocketAddress address = resolved(Objects.requireNonNull(remote, "remote"));
+        final String what = "connect to " + Errors.format(address);
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connected)
+            {
+                throw new RdmaSocketException(Errno.EISCONN.code(), what + ": already connected");
+            }
+            if (connecting)
+            {
+                throw new RdmaSocketException(Errno.EALREADY.code(), what);
+            }
+            connecting = true;
+            connectDone = false;
+            timedOut = false;
+        }
+        // The engine's connect has no deadline of its own: at the deadline the timer closes the socket,
+        // which wakes the connecting thread (the socket is unusable after a failed connect anyway).
+        final ScheduledFuture<?> timer = 0 == timeoutMs ? null :
+            Defaults.TIMER.schedule(this::onConnectTimeout, timeoutMs, TimeUnit.MILLISECONDS);
+        IOException failure = null;
+        try
+        {
+            rs.connect(address);
+        }
+        catch (final ErrnoException e)
+        {
+            failure = Errors.connect(e, what);
+        }
+        catch (final RuntimeException e)
+        {
+            // Only a close under our feet (timer or another thread) gets here; the checks below say which.
+            failure = new RdmaSocketException(Errno.EBADF.code(), what, e);
+        }
+        finally
+        {
+            if (null != timer)
+            {
+                timer.cancel(false);
+            }
+        }
+        final boolean expired;
+        synchronized (stateLock)
+        {
+            connectDone = true;
+            connecting = false;
+            expired = timedOut;
+        }
+        if (expired)
+        {
+            close();
+            throw new RdmaSocketTimeoutException(Errno.ETIMEDOUT.code(), what + " timed out after " + timeoutMs +
+                " ms", failure);
+        }
+        if (closed)
+        {
+            final RdmaSocketException e = Errors.closed();
+            if (null != failure)
+            {
+                e.addSuppressed(failure);
+            }
+            throw e;
+        }
+        if (null != failure)
+        {
+            close();
+            throw failure;
+        }
+        localAddress = rs.localAddress();
+        remoteAddress = rs.peerAddress();
+        bound = true;
+        connected = true;
+    }
+
+    private void onConnectTimeout()
+    {
+        synchronized (stateLock)
+        {
+            if (connectDone)
+            {
+                return;
+            }
+            timedOut = true;
+        }
+        closeEngine();
+    }
+
+    // ---------------------------------------------------------------------------------------- streams
+
+    /**
+     * @return the input stream: {@code read()} returns -1 at the end of the stream, a read may return fewer
+     * bytes than asked, closing it closes the socket.
+     * @throws IOException when closed, not connected or input is shut down.
+     */
+    public InputStream getInputStream() throws IOException
+    {
+        ensureOpen();
+        ensureConnected();
+        if (inputShutdown)
+        {
+            throw new RdmaSocketException(Errno.EINVAL.code(), "socket input is shutdown");
+        }
+        synchronized (stateLock)
+        {
+            if (null == in)
+            {
+                in = new SocketInputStream();
+            }
+            return in;
+        }
+    }
+
+    /**
+     * @return the output stream: writes complete fully or throw; closing it closes the socket.
+     * @throws IOException when closed, not connected or output is shut down.
+     */
+    public OutputStream getOutputStream() throws IOException
+    {
+        ensureOpen();
+        ensureConnected();
+        if (outputShutdown)
+        {
+            throw new RdmaSocketException(Errno.EPIPE.code(), "socket output is shutdown");
+        }
+        synchronized (stateLock)
+        {
+            if (null == out)
+            {
+                out = new SocketOutputStream();
+            }
+            return out;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- read
+
+    /**
+     * Reads what is there, waiting for at least one byte, into {@code dst} between its position and limit.
+     *
+     * @param dst a heap or direct buffer; its position moves past the bytes read.
+     * @return bytes read, 0 when {@code dst} has no room, or -1 at the end of the stream.
+     * @throws IOException e.g. {@code ECONNRESET}, or {@code EBADF} when closed.
+     */
+    public int read(final ByteBuffer dst) throws IOException
+    {
+        checkWritable(dst);
+        readLock.lock();
+        try
+        {
+            return readInto(dst);
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Scatter read: waits for data for the first buffer with room, then fills the following ones with what
+     * has already arrived, without waiting again.
+     *
+     * @param dsts the buffers, filled in order.
+     * @return bytes read, or -1 at the end of the stream.
+     * @throws IOException as {@link #read(ByteBuffer)}.
+     */
+    public long read(final ByteBuffer[] dsts) throws IOException
+    {
+        for (final ByteBuffer dst : dsts)
+        {
+            checkWritable(dst);
+        }
+        readLock.lock();
+        try
+        {
+            long total = 0;
+            for (final ByteBuffer dst : dsts)
+            {
+                if (!dst.hasRemaining())
+                {
+                    continue;
+                }
+                if (total > 0 && rs.available() <= 0)
+                {
+                    break;
+                }
+                final int n = readInto(dst);
+                if (n < 0)
+                {
+                    return 0 == total ? -1 : total;
+                }
+                total += n;
+                if (dst.hasRemaining())
+                {
+                    break;
+                }
+            }
+            return total;
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    /**
+     * Reads what is there, waiting for at least one byte.
+     *
+     * @param dst where to put the bytes, from its start; heap or native.
+     * @return bytes read, 0 when {@code dst} is empty, or -1 at the end of the stream.
+     * @throws IOException as {@link #read(ByteBuffer)}.
+     */
+    public int read(final MemorySegment dst) throws IOException
+    {
+        if (dst.isReadOnly())
+        {
+            throw new IllegalArgumentException("read-only segment");
+        }
+        readLock.lock();
+        try
+        {
+            return readSegment(dst, 0, (int)Math.min(dst.byteSize(), MAX_CHUNK));
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    private int readInto(final ByteBuffer dst) throws IOException
+    {
+        final int position = dst.position();
+        final int n;
+        if (dst.hasArray())
+        {
+            n = readSegment(readSegmentOf(dst.array(), null), (long)dst.arrayOffset() + position, dst.remaining());
+        }
+        else
+        {
+            n = readSegment(readSegmentOf(dst, dst), position, dst.remaining());
+        }
+        if (n > 0)
+        {
+            dst.position(position + n);
+        }
+        return n;
+    }
+
+    /** @return a segment over all of {@code array}, or over all of {@code direct}'s capacity. */
+    private MemorySegment readSegmentOf(final Object key, final ByteBuffer direct)
+    {
+        if (key != readKey)
+        {
+            readSegment = null == direct ? MemorySegment.ofArray((byte[])key) :
+                MemorySegment.ofBuffer(direct.duplicate().clear());
+            readKey = key;
+        }
+        return readSegment;
+    }
+
+    /** The one read path, under the read lock. */
+    private int readSegment(final MemorySegment dst, final long offset, final int length) throws IOException
+    {
+        ensureOpen();
+        ensureConnected();
+        if (inputShutdown)
+        {
+            return -1;
+        }
+        if (0 == length)
+        {
+            return 0;
+        }
+        final int n = rs.recv(dst, offset, length, 0);
+        if (n > 0)
+        {
+            return n;
+        }
+        if (closed)
+        {
+            throw Errors.closed();
+        }
+        if (0 == n)
+        {
+            return -1;
+        }
+        throw Errors.socket(-n, "read from " + Errors.format(remoteAddress), null);
+    }
+
+    // ---------------------------------------------------------------------------------------- write
+
+    /**
+     * Writes all of {@code src} between its position and limit, waiting for room as needed.
+     *
+     * @param src a heap, direct or read-only buffer; its position moves to its limit.
+     * @return bytes written.
+     * @throws IOException {@code EPIPE} after {@link #shutdownOutput()}, {@code ECONNRESET} or {@code EPIPE}
+     *                     when the connection is gone, {@code EBADF} when closed.
+     */
+    public int write(final ByteBuffer src) throws IOException
+    {
+        writeLock.lock();
+        try
+        {
+            return writeFrom(src);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Gather write: all of every buffer, in order, with no other write in between.
+     *
+     * @param srcs the buffers.
+     * @return bytes written.
+     * @throws IOException as {@link #write(ByteBuffer)}.
+     */
+    public long write(final ByteBuffer[] srcs) throws IOException
+    {
+        writeLock.lock();
+        try
+        {
+            long total = 0;
+            for (final ByteBuffer src : srcs)
+            {
+                total += writeFrom(src);
+            }
+            return total;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes all of {@code src}.
+     *
+     * @param src heap or native bytes.
+     * @return bytes written, {@code src.byteSize()}.
+     * @throws IOException as {@link #write(ByteBuffer)}.
+     */
+    public long write(final MemorySegment src) throws IOException
+    {
+        writeLock.lock();
+        try
+        {
+            writeFully(src, 0, src.byteSize());
+            return src.byteSize();
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    private int writeFrom(final ByteBuffer src) throws IOException
+    {
+        final int position = src.position();
+        final int length = src.remaining();
+        if (src.hasArray())
+        {
+            writeFully(writeSegmentOf(src.array(), null), (long)src.arrayOffset() + position, length);
+        }
+        else if (src.isDirect())
+        {
+            writeFully(writeSegmentOf(src, src), position, length);
+        }
+        else
+        {
+            // A read-only heap buffer hides its array: a fresh view per call.
+            writeFully(MemorySegment.ofBuffer(src), 0, length);
+        }
+        src.position(position + length);
+        return length;
+    }
+
+    private MemorySegment writeSegmentOf(final Object key, final ByteBuffer direct)
+    {
+        if (key != writeKey)
+        {
+            writeSegment = null == direct ? MemorySegment.ofArray((byte[])key) :
+                MemorySegment.ofBuffer(direct.duplicate().clear());
+            writeKey = key;
+        }
+        return writeSegment;
+    }
+
+    /** The one write path, under the write lock. */
+    private void writeFully(final MemorySegment src, final long offset, final long length) throws IOException
+    {
+        ensureOpen();
+        ensureConnected();
+        if (outputShutdown)
+        {
+            throw new RdmaSocketException(Errno.EPIPE.code(), "socket output is shutdown");
+        }
+        long done = 0;
+        while (done < length)
+        {
+            final int n = rs.send(src, offset + done, (int)Math.min(length - done, MAX_CHUNK), 0);
+            if (n < 0)
+            {
+                if (closed)
+                {
+                    throw Errors.closed();
+                }
+                throw Errors.socket(-n, "write to " + Errors.format(remoteAddress), null);
+            }
+            done += n;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- shutdown, close
+
+    /**
+     * Half close of the read side ({@code SHUT_RD}): reads return -1 from now on, a blocked read wakes.
+     * Nothing is sent to the peer while our write side is open, as C.
+     *
+     * @throws IOException when closed or not connected.
+     */
+    public void shutdownInput() throws IOException
+    {
+        shutdown(StreamRsocket.SHUT_RD);
+    }
+
+    /**
+     * Half close of the write side ({@code SHUT_WR}): the peer reads the bytes already written, then the end
+     * of the stream; we can still read its answer.
+     *
+     * @throws IOException when closed or not connected.
+     */
+    public void shutdownOutput() throws IOException
+    {
+        shutdown(StreamRsocket.SHUT_WR);
+    }
+
+    private void shutdown(final int how) throws IOException
+    {
+        controlLock.lock();
+        try
+        {
+            ensureOpen();
+            ensureConnected();
+            if (StreamRsocket.SHUT_RD == how)
+            {
+                if (inputShutdown)
+                {
+                    return;
+                }
+                inputShutdown = true;
+            }
+            else
+            {
+                if (outputShutdown)
+                {
+                    return;
+                }
+                outputShutdown = true;
+            }
+            final int rc = rs.shutdown(how);
+            // ENOTCONN: the peer is gone already, which is what a half close wants anyway.
+            if (rc < 0 && -Errno.ENOTCONN.code() != rc)
+            {
+                throw Errors.socket(-rc, "shutdown " + (StreamRsocket.SHUT_RD == how ? "input" : "output"), null);
+            }
+        }
+        finally
+        {
+            controlLock.unlock();
+        }
+    }
+
+    /**
+     * Closes ({@code rclose}): a connected socket tells the peer, every blocked read or write wakes with
+     * {@code EBADF}, the verbs resources are released. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        final boolean wasConnecting;
+        synchronized (stateLock)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            wasConnecting = connecting;
+        }
+        if (wasConnecting)
+        {
+            // The engine's close wakes the connecting thread; it holds none of our locks.
+            closeEngine();
+            return;
+        }
+        if (connected)
+        {
+            // Clears readable and writable and wakes blocked callers, so they leave and release the locks.
+            rs.shutdown(StreamRsocket.SHUT_RDWR);
+        }
+        readLock.lock();
+        writeLock.lock();
+        controlLock.lock();
+        try
+        {
+            closeEngine();
+        }
+        finally
+        {
+            controlLock.unlock();
+            writeLock.unlock();
+            readLock.unlock();
+        }
+    }
+
+    /** Once only: a failed connect overwrites the engine's closed state, so its close is not idempotent then. */
+    private void closeEngine()
+    {
+        if (engineClosed.compareAndSet(false, true))
+        {
+            rs.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- state
+
+    /** @return whether the socket was connected; stays true after close, as {@link java.net.Socket}. */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    /** @return whether the socket has a local address; stays true after close. */
+    public boolean isBound()
+    {
+        return bound;
+    }
+
+    /** @return whether {@link #close()} was called. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /** @return whether {@link #shutdownInput()} was called. */
+    public boolean isInputShutdown()
+    {
+        return inputShutdown;
+    }
+
+    /** @return whether {@link #shutdownOutput()} was called. */
+    public boolean isOutputShutdown()
+    {
+        return outputShutdown;
+    }
+
+    /** @return the local address, or {@code null} when not bound; kept after close. */
+    public SocketAddress getLocalSocketAddress()
+    {
+        return localAddress;
+    }
+
+    /** @return the peer's address, or {@code null} when not connected; kept after close. */
+    public SocketAddress getRemoteSocketAddress()
+    {
+        return remoteAddress;
+    }
+
+    // ---------------------------------------------------------------------------------------- options
+
+    /**
+     * Sets an option; see {@link #supportedOptions()}. {@code SO_RCVBUF}/{@code SO_SNDBUF} size the engine's
+     * rings to twice the value, as C. {@code TCP_NODELAY} and {@code SO_LINGER} are flags only: rsocket
+     * always sends at once and its close never lingers.
+     *
+     * @param name  the option.
+     * @param value its value.
+     * @param <T>   the value type.
+     * @return this.
+     * @throws IOException {@code EINVAL} for buffer sizes and {@link RdmaSocketOptions} once connecting,
+     *                     {@code EBADF} when closed.
+     */
+    public <T> RdmaSocket setOption(final SocketOption<T> name, final T value) throws IOException
+    {
+        controlLock.lock();
+        try
+        {
+            ensureOpen();
+            // Sizes once connecting: the engine refuses them with EINVAL, as C.
+            options.set(rs, OptionValues.SOCKET_OPTIONS, name, value);
+            return this;
+        }
+        finally
+        {
+            controlLock.unlock();
+        }
+    }
+
+    /**
+     * @param name the option.
+     * @param <T>  the value type.
+     * @return its value; buffer sizes read back doubled, as from C's {@code rgetsockopt}.
+     * @throws IOException {@code EBADF} when closed.
+     */
+    public <T> T getOption(final SocketOption<T> name) throws IOException
+    {
+        controlLock.lock();
+        try
+        {
+            ensureOpen();
+            return options.get(OptionValues.SOCKET_OPTIONS, name);
+        }
+        finally
+        {
+            controlLock.unlock();
+        }
+    }
+
+    /** @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_LINGER, TCP_NODELAY and the {@link RdmaSocketOptions}. */
+    public Set<SocketOption<?>> supportedOptions()
+    {
+        return OptionValues.SOCKET_OPTIONS;
+    }
+
+    @Override
+    public String toString()
+    {
+        if (connected)
+        {
+            return "RdmaSocket[" + Errors.format(localAddress) + " -> " + Errors.format(remoteAddress) +
+                (closed ? ", closed]" : "]");
+        }
+        return "RdmaSocket[unconnected" + (closed ? ", closed]" : "]");
+    }
+
+    // ---------------------------------------------------------------------------------------- helpers
+
+    private void ensureOpen() throws SocketException
+    {
+        if (closed)
+        {
+            throw Errors.closed();
+        }
+    }
+
+    private void ensureConnected() throws SocketException
+    {
+        if (!connected)
+        {
+            throw new RdmaSocketException(Errno.ENOTCONN.code(), "socket is not connected");
+        }
+    }
+
+    private static void checkWritable(final ByteBuffer dst)
+    {
+        if (dst.isReadOnly())
+        {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+    }
+
+    static InetSocketAddress resolved(final SocketAddress address) throws UnknownHostException
+    {
+        if (!(address instanceof InetSocketAddress isa))
+        {
+            throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
+        }
+        if (isa.isUnresolved())
+        {
+            throw new UnknownHostException(isa.getHostName());
+        }
+        return isa;
+    }
+
+    /** {@link #getInputStream()}. */
+    private final class SocketInputStream extends InputStream
+    {
+        @Override
+        public int read() throws IOException
+        {
+            readLock.lock();
+            try
+            {
+                final int n = readSegment(oneIn, 0, 1);
+                return n < 0 ? -1 : oneIn.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
+            }
+            finally
+            {
+                readLock.unlock();
+            }
+        }
+
+        @Override
+        public int read(final byte[] b, final int off, final int len) throws IOException
+        {
+            Objects.checkFromIndexSize(off, len, b.length);
+            readLock.lock();
+            try
+            {
+                return readSegment(readSegmentOf(b, null), off, len);
+            }
+            finally
+            {
+                readLock.unlock();
+            }
+        }
+
+        @Override
+        public int available() throws IOException
+        {
+            controlLock.lock();
+            try
+            {
+                ensureOpen();
+                if (inputShutdown || !connected)
+                {
+                    return 0;
+                }
+                // The engine counts only completions already polled; a non-blocking empty receive polls
+                // them. A blocked reader holds the read lock and makes that progress itself.
+                if (0 == rs.available() && readLock.tryLock())
+                {
+                    try
+                    {
+                        rs.recv(oneIn, 0, 0, MSG_DONTWAIT);
+                    }
+                    finally
+                    {
+                        readLock.unlock();
+                    }
+                }
+                return (int)Math.min(rs.available(), Integer.MAX_VALUE);
+            }
+            finally
+            {
+                controlLock.unlock();
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            RdmaSocket.this.close();
+        }
+    }
+
+    /** {@link #getOutputStream()}. */
+    private final class SocketOutputStream extends OutputStream
+    {
+        @Override
+        public void write(final int b) throws IOException
+        {
+            writeLock.lock();
+            try
+            {
+                oneOut.set(ValueLayout.JAVA_BYTE, 0, (byte)b);
+                writeFully(oneOut, 0, 1);
+            }
+            finally
+            {
+                writeLock.unlock();
+            }
+        }
+
+        @Override
+        public void write(final byte[] b, final int off, final int len) throws IOException
+        {
+            Objects.checkFromIndexSize(off, len, b.length);
+            writeLock.lock();
+            try
+            {
+                writeFully(writeSegmentOf(b, null), off, len);
+            }
+            finally
+            {
+                writeLock.unlock();
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            RdmaSocket.this.close();
+        }
+    }
+}

@@ -23,7 +23,8 @@ final class OptionValues
 {
     static final Set<SocketOption<?>> SOCKET_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER,
-        StandardSocketOptions.TCP_NODELAY, RDMA_SQSIZE, RDMA_RQSIZE, RDMA_INLINE, RDMA_IOMAPSIZE);
+        StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE, RDMA_SQSIZE, RDMA_RQSIZE,
+        RDMA_INLINE, RDMA_IOMAPSIZE);
     static final Set<SocketOption<?>> SERVER_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, RDMA_SQSIZE, RDMA_RQSIZE,
         RDMA_INLINE, RDMA_IOMAPSIZE);
@@ -40,6 +41,7 @@ final class OptionValues
     private boolean reuseAddress;
     private int linger = -1;
     private boolean noDelay;
+    private boolean keepAlive;
 
     OptionValues(final RsocketConfig config)
     {
@@ -63,6 +65,7 @@ final class OptionValues
         reuseAddress = from.reuseAddress;
         linger = from.linger;
         noDelay = from.noDelay;
+        keepAlive = from.keepAlive;
     }
 
     /**
@@ -133,6 +136,13 @@ final class OptionValues
                 final int v = (Integer)value;
                 linger = v < 0 ? -1 : Math.min(v, 0xFFFF);
             }
+            else if (StandardSocketOptions.SO_KEEPALIVE == name)
+            {
+                // The engine probes an idle connection (section 4.3); allowed at any time, as C.
+                final boolean on = (Boolean)value;
+                rs.keepAlive(on);
+                keepAlive = on;
+            }
             else if (StandardSocketOptions.TCP_NODELAY == name)
             {
                 // Accepted for portability: rsocket never delays a send.
@@ -189,6 +199,10 @@ final class OptionValues
         else if (StandardSocketOptions.SO_LINGER == name)
         {
             v = linger;
+        }
+        else if (StandardSocketOptions.SO_KEEPALIVE == name)
+        {
+            v = keepAlive;
         }
         else
         {

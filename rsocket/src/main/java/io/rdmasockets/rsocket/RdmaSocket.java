@@ -46,13 +46,16 @@ public final class RdmaSocket implements AutoCloseable
 {
     /** The largest single engine call; the engine counts in int. */
     private static final int MAX_CHUNK = 1 << 30;
+    /** How long close waits for a caller to leave the engine before closing it under that caller. */
+    private static final long CLOSE_WAIT_MS = 100;
     /** Linux's {@code MSG_DONTWAIT}, as the engine's {@code recv} takes it. */
     private static final int MSG_DONTWAIT = 0x40;
 
     private final StreamRsocket rs;
     private final OptionValues options;
-    // Read and write callers hold their lock across the engine call; close takes both before releasing
-    // the engine, so no caller touches freed verbs resources.
+    // Read and write callers hold their lock across the engine call and check `closed` under it; close
+    // takes the locks (waking holders first) before releasing the engine, so no caller touches freed verbs
+    // resources.
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock controlLock = new ReentrantLock();
@@ -658,7 +661,8 @@ public final class RdmaSocket implements AutoCloseable
 
     /**
      * Closes ({@code rclose}): a connected socket tells the peer, every blocked read or write wakes with
-     * {@code EBADF}, the verbs resources are released. Idempotent.
+     * {@code EBADF}, the verbs resources are released. Idempotent; never waits long, even for a peer that
+     * stopped reading (the engine bounds its DISCONNECT drain).
      */
     @Override
     public void close()
@@ -679,23 +683,51 @@ public final class RdmaSocket implements AutoCloseable
             closeEngine();
             return;
         }
-        if (connected)
-        {
-            // Clears readable and writable and wakes blocked callers, so they leave and release the locks.
-            rs.shutdown(StreamRsocket.SHUT_RDWR);
-        }
-        readLock.lock();
-        writeLock.lock();
-        controlLock.lock();
+        // With our locks held no caller can slip into the engine while it releases. A caller that holds
+        // one is blocked inside the engine: a blocked reader is woken by SHUT_RD (no message while we can
+        // still write); any other is woken by the engine's close itself, so do not wait for it long.
+        final boolean read = readLock.tryLock() || wakeReaders() && tryLock(readLock);
+        final boolean write = writeLock.tryLock() || tryLock(writeLock);
+        final boolean control = controlLock.tryLock() || tryLock(controlLock);
         try
         {
             closeEngine();
         }
         finally
         {
-            controlLock.unlock();
-            writeLock.unlock();
-            readLock.unlock();
+            unlockIf(control, controlLock);
+            unlockIf(write, writeLock);
+            unlockIf(read, readLock);
+        }
+    }
+
+    private boolean wakeReaders()
+    {
+        if (connected && !outputShutdown && !inputShutdown)
+        {
+            rs.shutdown(StreamRsocket.SHUT_RD);
+        }
+        return true;
+    }
+
+    private static boolean tryLock(final ReentrantLock lock)
+    {
+        try
+        {
+            return lock.tryLock(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void unlockIf(final boolean held, final ReentrantLock lock)
+    {
+        if (held)
+        {
+            lock.unlock();
         }
     }
 
@@ -757,7 +789,8 @@ public final class RdmaSocket implements AutoCloseable
     /**
      * Sets an option; see {@link #supportedOptions()}. {@code SO_RCVBUF}/{@code SO_SNDBUF} size the engine's
      * rings to twice the value, as C. {@code TCP_NODELAY} and {@code SO_LINGER} are flags only: rsocket
-     * always sends at once and its close never lingers.
+     * always sends at once and its close never lingers. {@code SO_KEEPALIVE} makes the engine probe an idle
+     * connection (a 0-byte RDMA write, as C) so a dead peer is noticed; it may change at any time.
      *
      * @param name  the option.
      * @param value its value.
@@ -802,7 +835,10 @@ public final class RdmaSocket implements AutoCloseable
         }
     }
 
-    /** @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_LINGER, TCP_NODELAY and the {@link RdmaSocketOptions}. */
+    /**
+     * @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_LINGER, TCP_NODELAY, SO_KEEPALIVE and the
+     * {@link RdmaSocketOptions}.
+     */
     public Set<SocketOption<?>> supportedOptions()
     {
         return OptionValues.SOCKET_OPTIONS;

@@ -45,6 +45,7 @@ class RdmaSocketOptionsTest
             assertEquals(-1, s.getOption(SO_LINGER));
             assertFalse(s.getOption(TCP_NODELAY));
             assertFalse(s.getOption(SO_REUSEADDR));
+            assertFalse(s.getOption(SO_KEEPALIVE));
         }
     }
 
@@ -86,10 +87,9 @@ class RdmaSocketOptionsTest
             assertThrows(IllegalArgumentException.class, () -> s.setOption(RDMA_SQSIZE, -1));
             assertThrows(IllegalArgumentException.class, () -> s.setOption(TCP_NODELAY, null));
             assertThrows(UnsupportedOperationException.class, () -> s.setOption(StandardSocketOptions.IP_TOS, 4));
-            assertThrows(UnsupportedOperationException.class, () -> s.getOption(SO_KEEPALIVE));
-            assertFalse(s.supportedOptions().contains(SO_KEEPALIVE));
+            assertThrows(UnsupportedOperationException.class, () -> s.getOption(SO_BROADCAST));
             assertTrue(s.supportedOptions().containsAll(java.util.Set.of(SO_RCVBUF, SO_SNDBUF, SO_LINGER,
-                SO_REUSEADDR, TCP_NODELAY, RDMA_SQSIZE, RDMA_RQSIZE, RDMA_INLINE, RDMA_IOMAPSIZE)));
+                SO_REUSEADDR, TCP_NODELAY, SO_KEEPALIVE, RDMA_SQSIZE, RDMA_RQSIZE, RDMA_INLINE, RDMA_IOMAPSIZE)));
             assertEquals("RDMA_SQSIZE", RDMA_SQSIZE.name());
             assertEquals(Integer.class, RDMA_IOMAPSIZE.type());
         }
@@ -111,9 +111,11 @@ class RdmaSocketOptionsTest
                     " are fixed once connecting"), e.getMessage());
                 assertEquals(before, s.getOption(o), "unchanged");
             }
-            // Flags remain settable.
+            // Flags remain settable; keepalive starts probing a connected socket.
             s.setOption(TCP_NODELAY, true);
             assertTrue(s.getOption(TCP_NODELAY));
+            s.setOption(SO_KEEPALIVE, true);
+            assertTrue(s.getOption(SO_KEEPALIVE));
         }
     }
 
@@ -125,6 +127,7 @@ class RdmaSocketOptionsTest
             .setOption(RDMA_SQSIZE, 48);
         assertEquals(16_384, loop.listener.getOption(SO_RCVBUF));
         assertThrows(UnsupportedOperationException.class, () -> loop.listener.setOption(SO_LINGER, 1));
+        assertThrows(UnsupportedOperationException.class, () -> loop.listener.setOption(SO_KEEPALIVE, true));
         loop.connect();
         assertEquals(16_384, loop.server.getOption(SO_RCVBUF));
         assertEquals(32_768, loop.server.getOption(SO_SNDBUF));

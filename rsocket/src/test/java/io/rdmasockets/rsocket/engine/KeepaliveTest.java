@@ -42,6 +42,26 @@ class KeepaliveTest
     }
 
     @Test
+    void shouldEndAnIdleKeepaliveSocketWhosePeerQueuePairIsDestroyed() throws Exception
+    {
+        try (Pair pair = Pair.connect(-1))
+        {
+            pair.client.keepAliveIdleSeconds(1);
+            pair.client.keepAlive(true);
+            // The tcp provider drops the connection with the queue pair, so the connection manager tells
+            // first; on InfiniBand a vanished host is noticed only by the probe.
+            pair.server.endpoint().qp.close();
+            assertTrue(Pair.within(5_000, () -> 0 == (pair.client.state & RsocketState.CONNECTED)),
+                RsocketState.toString(pair.client.state));
+            final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+            final int rc = pair.client.recv(buf, 0, 8, 0);
+            assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
+            assertEquals(-Errno.ECONNRESET.code(), pair.client.send(buf, 0, 8, 0));
+            assertTrue(Pair.within(3_000, () -> 0 == KeepaliveService.registered()), "a dead socket is dropped");
+        }
+    }
+
+    @Test
     void shouldKeepAHealthyIdleConnectionAndLeaveNoThread() throws Exception
     {
         try (Pair pair = Pair.connect(-1))

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,6 +49,8 @@ public final class RdmaSocket implements AutoCloseable
     private static final int MAX_CHUNK = 1 << 30;
     /** How long close waits for a caller to leave the engine before closing it under that caller. */
     private static final long CLOSE_WAIT_MS = 100;
+    private static final long MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(10);
+    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Linux's {@code MSG_DONTWAIT}, as the engine's {@code recv} takes it. */
     private static final int MSG_DONTWAIT = 0x40;
 
@@ -63,6 +66,7 @@ public final class RdmaSocket implements AutoCloseable
     private final MemorySegment oneIn = MemorySegment.ofArray(new byte[1]);
     private final MemorySegment oneOut = MemorySegment.ofArray(new byte[1]);
 
+    private volatile int soTimeoutMs;
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile boolean connecting;
@@ -457,7 +461,8 @@ public final class RdmaSocket implements AutoCloseable
         {
             return 0;
         }
-        final int n = rs.recv(dst, offset, length, 0);
+        final int timeoutMs = soTimeoutMs;
+        final int n = 0 == timeoutMs ? rs.recv(dst, offset, length, 0) : timedRecv(dst, offset, length, timeoutMs);
         if (n > 0)
         {
             return n;
@@ -471,6 +476,32 @@ public final class RdmaSocket implements AutoCloseable
             return -1;
         }
         throw Errors.socket(-n, "read from " + Errors.format(remoteAddress), null);
+    }
+
+    /**
+     * A read with {@code SO_TIMEOUT}: the engine has no timed wait, so poll without blocking and park for a
+     * short, growing while (at most 1 ms) between polls.
+     */
+    private int timedRecv(final MemorySegment dst, final long offset, final int length, final int timeoutMs)
+        throws IOException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long parkNs = MIN_PARK_NS;
+        while (true)
+        {
+            final int n = rs.recv(dst, offset, length, MSG_DONTWAIT);
+            if (-Errno.EAGAIN.code() != n || closed || inputShutdown)
+            {
+                return n;
+            }
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "read timed out after " + timeoutMs + " ms");
+            }
+            LockSupport.parkNanos(Math.min(parkNs, left));
+            parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+        }
     }
 
     // ---------------------------------------------------------------------------------------- write
@@ -785,6 +816,34 @@ public final class RdmaSocket implements AutoCloseable
     }
 
     // ---------------------------------------------------------------------------------------- options
+
+    /**
+     * {@code SO_TIMEOUT}, as {@link java.net.Socket#setSoTimeout(int)}: a read that waits longer throws
+     * {@link RdmaSocketTimeoutException} ({@code EAGAIN}) and the socket stays usable. A timed read polls
+     * the engine with parks of at most 1 ms, so it may see data up to 1 ms late; 0 (the default) blocks.
+     *
+     * @param timeoutMs the longest a read waits, 0 for no limit.
+     * @throws IOException {@code EBADF} when closed.
+     */
+    public void setSoTimeout(final int timeoutMs) throws IOException
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        ensureOpen();
+        soTimeoutMs = timeoutMs;
+    }
+
+    /**
+     * @return the longest a read waits, 0 for no limit.
+     * @throws IOException {@code EBADF} when closed.
+     */
+    public int getSoTimeout() throws IOException
+    {
+        ensureOpen();
+        return soTimeoutMs;
+    }
 
     /**
      * Sets an option; see {@link #supportedOptions()}. {@code SO_RCVBUF}/{@code SO_SNDBUF} size the engine's

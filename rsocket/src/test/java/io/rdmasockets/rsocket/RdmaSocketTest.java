@@ -318,6 +318,53 @@ class RdmaSocketTest
     }
 
     @Test
+    void shouldTimeOutAReadWithSoTimeoutAndStayUsable() throws Exception
+    {
+        loop = new Loopback().connect();
+        loop.client.setSoTimeout(200);
+        assertEquals(200, loop.client.getSoTimeout());
+        final long start = System.nanoTime();
+        final SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+            () -> loop.client.getInputStream().read());
+        final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(ms >= 190 && ms < 5_000, "took " + ms + " ms");
+        assertEquals(Errno.EAGAIN.code(), ((ErrnoCarrier)e).errno());
+        assertTrue(e.getMessage().startsWith("EAGAIN: read timed out after 200 ms"), e.getMessage());
+        assertFalse(loop.client.isClosed(), "a read timeout leaves the socket usable, as java.net.Socket");
+
+        // Data arriving within the timeout is read; then the end of the stream.
+        final Future<Void> late = loop.async(() ->
+        {
+            Thread.sleep(50);
+            loop.server.getOutputStream().write(new byte[] {4, 5});
+            loop.server.shutdownOutput();
+            return null;
+        });
+        loop.client.setSoTimeout(5_000);
+        final ByteBuffer buf = ByteBuffer.allocateDirect(8);
+        while (buf.position() < 2)
+        {
+            assertTrue(loop.client.read(buf) > 0);
+        }
+        assertEquals(4, buf.get(0));
+        assertEquals(5, buf.get(1));
+        assertEquals(-1, loop.client.read(buf));
+        late.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldWakeATimedReadWhenClosed() throws Exception
+    {
+        loop = new Loopback().connect();
+        loop.client.setSoTimeout(30_000);
+        final Future<Integer> reader = loop.async(() -> loop.client.getInputStream().read());
+        assertThrows(TimeoutException.class, () -> reader.get(200, TimeUnit.MILLISECONDS));
+        loop.client.close();
+        final ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(5, TimeUnit.SECONDS));
+        assertEquals(Errno.EBADF.code(), ((ErrnoCarrier)e.getCause()).errno(), e.getCause().getMessage());
+    }
+
+    @Test
     void shouldWakeABlockedReadWhenClosed() throws Exception
     {
         loop = new Loopback().connect();

@@ -4,7 +4,12 @@ import io.rdmasockets.common.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.rdmasockets.testsuite.JavaProcess;
+
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static io.rdmasockets.rsocket.engine.RsocketState.CONNECT_RDWR;
@@ -58,6 +63,31 @@ class KeepaliveTest
             assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
             assertEquals(-Errno.ECONNRESET.code(), pair.client.send(buf, 0, 8, 0));
             assertTrue(Pair.within(3_000, () -> 0 == KeepaliveService.registered()), "a dead socket is dropped");
+        }
+    }
+
+    @Test
+    void shouldEndAnIdleKeepaliveSocketWhosePeerProcessIsKilled() throws Exception
+    {
+        try (JavaProcess peer = JavaProcess.start("PeerProcess", JavaProcess.javaCommand(PeerProcess.class));
+             StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        {
+            final String listening = peer.awaitLine("LISTENING", Duration.ofSeconds(30));
+            final int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
+            client.keepAliveIdleSeconds(1);
+            client.keepAlive(true);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            peer.awaitLine("CONNECTED", Duration.ofSeconds(10));
+            assertTrue(Pair.within(5_000, () -> client.keepaliveProbes() >= 2), "probes " + client.keepaliveProbes());
+            assertEquals(CONNECT_RDWR, client.state, "a healthy peer process survives the probes");
+
+            peer.process().destroyForcibly();
+            assertTrue(Pair.within(5_000, () -> 0 == (client.state & RsocketState.CONNECTED)),
+                "an idle socket must notice its peer's death: " + RsocketState.toString(client.state));
+            final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+            final int rc = client.recv(buf, 0, 8, 0);
+            assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
+            assertEquals(-Errno.ECONNRESET.code(), client.send(buf, 0, 8, 0));
         }
     }
 

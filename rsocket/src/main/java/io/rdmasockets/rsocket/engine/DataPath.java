@@ -69,6 +69,8 @@ final class DataPath
     private int remoteSglKey;
     private boolean swapSgl;
     private int ctrlSeqno;
+    /** Our SHUTDOWN or DISCONNECT is decided but not yet posted; guarded by the state lock. */
+    private boolean controlOwed;
     private int ctrlMaxSeqno = Endpoint.QP_CTRL_SIZE;
     private int unackedEvents;
     private volatile boolean cqArmed;
@@ -378,6 +380,44 @@ final class DataPath
     // ---------------------------------------------------------------------------------------- control
 
     /**
+     * {@code rshutdown}'s state change, made under the state lock so that a peer's SHUTDOWN processed
+     * by a concurrent reader cannot slip between it and the post of our own message.
+     *
+     * @param how {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR} (0, 1, 2).
+     * @return the control message now owed to the peer, or -1 when nothing is to be sent.
+     */
+    int shutdownState(final int how)
+    {
+        stateLock.lock();
+        try
+        {
+            final int s = socket.state;
+            final int ctrl;
+            if (StreamRsocket.SHUT_RDWR == how)
+            {
+                socket.state = s & ~(READABLE | WRITABLE);
+                ctrl = CTRL_DISCONNECT;
+            }
+            else if (StreamRsocket.SHUT_WR == how)
+            {
+                socket.state = s & ~WRITABLE;
+                ctrl = 0 != (s & READABLE) ? CTRL_SHUTDOWN : CTRL_DISCONNECT;
+            }
+            else
+            {
+                socket.state = s & ~READABLE;
+                ctrl = 0 != (s & WRITABLE) ? -1 : CTRL_DISCONNECT;
+            }
+            controlOwed = ctrl >= 0;
+            return ctrl;
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    /**
      * Sends a control message ({@code rshutdown}'s part): waits for a control slot, then posts.
      *
      * @param ctrl       {@code CTRL_DISCONNECT} or {@code CTRL_SHUTDOWN}.
@@ -403,6 +443,7 @@ final class DataPath
                 ctrlSeqno++;
                 ret = postMessage(ImmediateDescriptor.encode(OP_CTRL, ctrl));
             }
+            controlOwed = false;
         }
         finally
         {
@@ -716,8 +757,10 @@ final class DataPath
                 }
                 else if (CTRL_SHUTDOWN == data)
                 {
+                    // Both sides half-closing at once: while our own SHUTDOWN is still owed, stay connected
+                    // so it goes out (C would drop it here and leave the peer without its end of stream).
                     final int state = socket.state;
-                    socket.state = 0 != (state & WRITABLE) ? state & ~READABLE : DISCONNECTED;
+                    socket.state = 0 != (state & WRITABLE) || controlOwed ? state & ~READABLE : DISCONNECTED;
                 }
             }
             // Reserved ops 1, 3, 5: C files them as data; no C peer sends them, so they are an error here.

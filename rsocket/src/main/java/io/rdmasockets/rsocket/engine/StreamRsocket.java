@@ -964,32 +964,15 @@ public final class StreamRsocket implements AutoCloseable
         {
             return 0 != (state & (DISCONNECTED | ERROR)) ? 0 : -Errno.ENOTCONN.code();
         }
-        final int ctrl;
-        final int s = state;
-        if (SHUT_RDWR == how)
-        {
-            ctrl = ImmediateDescriptor.CTRL_DISCONNECT;
-            state = s & ~(READABLE | WRITABLE);
-        }
-        else if (SHUT_WR == how)
-        {
-            state = s & ~WRITABLE;
-            ctrl = 0 != (s & READABLE) ? ImmediateDescriptor.CTRL_SHUTDOWN :
-                ImmediateDescriptor.CTRL_DISCONNECT;
-        }
-        else if (SHUT_RD == how)
-        {
-            state = s & ~READABLE;
-            if (0 != (s & WRITABLE))
-            {
-                d.wakeup();
-                return 0;
-            }
-            ctrl = ImmediateDescriptor.CTRL_DISCONNECT;
-        }
-        else
+        if (how < SHUT_RD || how > SHUT_RDWR)
         {
             return -Errno.EINVAL.code();
+        }
+        final int ctrl = d.shutdownState(how);
+        if (ctrl < 0)
+        {
+            d.wakeup();
+            return 0;
         }
         d.wakeup();
         final int ret = d.sendControl(ctrl, deadlineNs);

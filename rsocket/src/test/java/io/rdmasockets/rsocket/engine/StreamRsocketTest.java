@@ -6,6 +6,7 @@ import io.rdmasockets.rsocket.config.RsocketConfig;
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +92,24 @@ class StreamRsocketTest
         final byte[] reply = random(500, 5);
         writeFully(server, reply);
         assertArrayEquals(reply, readFully(client, reply.length));
+    }
+
+    @RepeatedTest(30)
+    void shouldDeliverEndOfStreamBothWaysWhenBothSidesHalfCloseAtOnce() throws Exception
+    {
+        connect(-1);
+        // Readers already blocked on both sides, so each side's reader handles the peer's SHUTDOWN while its
+        // own shutdown is in progress: neither SHUTDOWN may be lost.
+        final CompletableFuture<Integer> atClient = CompletableFuture.supplyAsync(
+            () -> client.recv(MemorySegment.ofArray(new byte[8]), 0, 8, 0), threads);
+        final CompletableFuture<Integer> atServer = CompletableFuture.supplyAsync(
+            () -> server.recv(MemorySegment.ofArray(new byte[8]), 0, 8, 0), threads);
+        final CompletableFuture<Integer> clientShut =
+            CompletableFuture.supplyAsync(() -> client.shutdown(StreamRsocket.SHUT_WR), threads);
+        assertEquals(0, server.shutdown(StreamRsocket.SHUT_WR));
+        assertEquals(0, clientShut.get(5, TimeUnit.SECONDS));
+        assertEquals(0, atClient.get(5, TimeUnit.SECONDS), "client end of stream");
+        assertEquals(0, atServer.get(5, TimeUnit.SECONDS), "server end of stream");
     }
 
     @Test

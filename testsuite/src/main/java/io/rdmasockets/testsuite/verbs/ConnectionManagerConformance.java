@@ -195,10 +195,38 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
     @Test
     public void shouldReportRejectedOrUnreachableWhenNobodyListens() throws Exception
     {
-        final int freePort;
         final Listener probe = Listener.open(provider(), testAddress(), 0, 1);
-        freePort = probe.address.getPort();
+        final int freePort = probe.address.getPort();
         probe.close();
+        final CmEvent e = connectTo(freePort);
+        assertTrue(CmEventType.REJECTED == e.type() || CmEventType.UNREACHABLE == e.type(),
+            () -> "connect to a port nobody listens on: " + e + " status " + e.status());
+        if (CmEventType.REJECTED == e.type())
+        {
+            assertEquals(CmEvent.REJECT_INVALID_SERVICE_ID, e.status(), "reject reason when nobody listens");
+        }
+    }
+
+    @Test
+    public void shouldRejectAConnectRightAfterTheListenerClosed() throws Exception
+    {
+        // Closing a listening id releases the port before close returns, as rdma_destroy_id does: a request
+        // that follows at once must be refused, never accepted and then dropped.
+        for (int i = 0; i < 10; i++)
+        {
+            final Listener probe = Listener.open(provider(), testAddress(), 0, 1);
+            final int port = probe.address.getPort();
+            probe.close();
+            final CmEvent e = connectTo(port);
+            final int round = i;
+            assertEquals(CmEventType.REJECTED, e.type(), () -> "round " + round + ": " + e + " status " + e.status());
+            assertEquals(CmEvent.REJECT_INVALID_SERVICE_ID, e.status(), "reject reason when nobody listens");
+        }
+    }
+
+    /** Connects a fresh id with a queue pair to a port on the test address; returns its first event. */
+    private CmEvent connectTo(final int port) throws Exception
+    {
         final CmEventChannel channel = closeAfter(provider().connectionManager().createEventChannel());
         final CmEventQueue events = new CmEventQueue(channel);
         final CmId id = provider().connectionManager().createId(channel, PortSpace.TCP, null);
@@ -211,17 +239,11 @@ public abstract class ConnectionManagerConformance extends AbstractVerbsTest
                 cq[0].close();
             }
         });
-        RcEndpoint.resolveRoute(events, id, new InetSocketAddress(testAddress(), freePort));
+        RcEndpoint.resolveRoute(events, id, new InetSocketAddress(testAddress(), port));
         cq[0] = id.verbsContext().createCompletionQueue(16, null, 0);
         id.createQueuePair(null, QueuePairInitAttributes.rc(cq[0], 8, 8));
         id.connect(PairSpec.defaults().connectParameters());
-        final CmEvent e = events.next(id, DEFAULT_TIMEOUT);
-        assertTrue(CmEventType.REJECTED == e.type() || CmEventType.UNREACHABLE == e.type(),
-            () -> "connect to a port nobody listens on: " + e + " status " + e.status());
-        if (CmEventType.REJECTED == e.type())
-        {
-            assertEquals(CmEvent.REJECT_INVALID_SERVICE_ID, e.status(), "reject reason when nobody listens");
-        }
+        return events.next(id, DEFAULT_TIMEOUT);
     }
 
     @Test

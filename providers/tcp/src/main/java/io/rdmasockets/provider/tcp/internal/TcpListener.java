@@ -186,7 +186,12 @@ final class TcpListener extends ReactorHandler
         id.deliver(event);
     }
 
-    /** Stops listening and releases the port. */
+    /**
+     * Stops listening and releases the port before returning, so a connect right after close is refused
+     * as the kernel refuses it. The JDK closes a registered channel's socket only when its selector
+     * flushes the cancelled key; until then the port would still accept. So the reactor flushes it now,
+     * and a caller on another thread waits for that (at most {@value #CLOSE_FLUSH_TIMEOUT_MS} ms).
+     */
     void close()
     {
         if (!closed.compareAndSet(false, true))
@@ -202,7 +207,69 @@ final class TcpListener extends ReactorHandler
         }
         if (null != r)
         {
+            final KeyFlush flush = new KeyFlush(r);
+            r.schedule(flush);
+            if (!r.inReactor())
+            {
+                flush.await();
+            }
             r.release();
+        }
+    }
+
+    private static final long CLOSE_FLUSH_TIMEOUT_MS = 2000;
+
+    /** Runs one non-blocking select on the reactor thread: the JDK then really closes cancelled channels. */
+    private static final class KeyFlush extends ReactorHandler
+    {
+        private static final java.util.function.Consumer<SelectionKey> IGNORE = key -> { };
+        private final Reactor reactor;
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+        KeyFlush(final Reactor reactor)
+        {
+            this.reactor = reactor;
+        }
+
+        @Override
+        void onScheduled()
+        {
+            try
+            {
+                // Readiness of other channels is level-triggered: the reactor's next select reports it again.
+                reactor.selector().selectNow(IGNORE);
+            }
+            catch (final IOException | java.nio.channels.ClosedSelectorException ignored)
+            {
+                // A selector that is gone has released every channel already.
+            }
+            finally
+            {
+                done.countDown();
+            }
+        }
+
+        @Override
+        void onReady(final int readyOps)
+        {
+        }
+
+        @Override
+        void onFailure(final Throwable cause)
+        {
+            done.countDown();
+        }
+
+        void await()
+        {
+            try
+            {
+                done.await(CLOSE_FLUSH_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -3,11 +3,7 @@ package io.rdmasockets.rsocket.engine;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
-import io.rdmasockets.rsocket.protocol.ConnDataDescriptor;
-import io.rdmasockets.rsocket.protocol.ConnDataFlyweight;
 import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
-import io.rdmasockets.rsocket.protocol.SgeDescriptor;
-import io.rdmasockets.rsocket.protocol.SgeFlyweight;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.VerbsProvider;
 import io.rdmasockets.verbs.cm.CmEvent;
@@ -94,6 +90,7 @@ public final class StreamRsocket implements AutoCloseable
     /** Nonblocking connect, driven by the service thread: where to, and resolution retries so far. */
     private InetSocketAddress destination;
     private int retries;
+    private long connectingSinceNs;
 
     private StreamRsocket(final ConnectionManager cm, final RsocketConfig config, final CmId id,
         final StreamRsocket inheritFrom) throws VerbsException
@@ -385,35 +382,47 @@ public final class StreamRsocket implements AutoCloseable
         {
             throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY : Errno.EINVAL, "connect");
         }
+        startConnect(destination);
         if (nonblocking)
         {
-            startConnect(destination);
             throw new ErrnoException(Errno.EINPROGRESS, "connect to " + destination);
         }
+        awaitConnect(destination);
+    }
+
+    /**
+     * A blocking connect waits for the same event-driven steps a nonblocking one takes on the service
+     * thread ({@link #onConnectProgress}); the connect step itself is given {@value #CONNECT_TIMEOUT_MS} ms.
+     */
+    private synchronized void awaitConnect(final InetSocketAddress to) throws ErrnoException
+    {
         try
         {
-            state = RESOLVING_ADDR;
-            resolve(destination, true);
-            state = RESOLVING_ROUTE;
-            resolve(destination, false);
-            createEndpoint();
-            state = CONNECTING;
-            cmId.connect(ConnectionParameters.rsocketDefaults(formatConnData()));
-            final CmEvent ev = await(CONNECT_TIMEOUT_MS);
-            if (null == ev || CmEventType.ESTABLISHED != ev.type())
+            while (0 != (state & OPENING))
             {
-                throw connectFailure(ev, destination);
+                if (closed.get())
+                {
+                    connectFailed(Errno.EBADF.code());
+                }
+                else if (CONNECTING == state &&
+                    System.nanoTime() - connectingSinceNs > TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS))
+                {
+                    connectFailed(Errno.ETIMEDOUT.code());
+                }
+                else
+                {
+                    wait(100);
+                }
             }
-            saveConnData(ev.privateData());
-            state = CONNECT_RDWR;
-            watchEvents();
-            established();
         }
-        catch (final ErrnoException e)
+        catch (final InterruptedException e)
         {
-            state = CONNECT_ERROR;
-            err = e.errno();
-            throw e;
+            Thread.currentThread().interrupt();
+            connectFailed(Errno.EINTR.code());
+        }
+        if (CONNECT_ERROR == state)
+        {
+            throw new ErrnoException(err, "connect to " + to, null);
         }
     }
 
@@ -471,6 +480,7 @@ public final class StreamRsocket implements AutoCloseable
                     {
                         createEndpoint();
                         state = CONNECTING;
+                        connectingSinceNs = System.nanoTime();
                         cmId.connect(ConnectionParameters.rsocketDefaults(formatConnData()));
                     }
                     else if (-Errno.ETIMEDOUT.code() == ev.status() && ++retries <= CONN_RETRIES)
@@ -493,9 +503,10 @@ public final class StreamRsocket implements AutoCloseable
                 {
                     if (CONNECTING == s)
                     {
-                        saveConnData(ev.privateData());
+                        applyPeer(ConnData.Peer.parse(ev.privateData()));
                         state = CONNECT_RDWR;
                         established();
+                        notifyAll();
                     }
                 }
                 default ->
@@ -513,39 +524,11 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
-    private void connectFailed(final int errno)
+    private synchronized void connectFailed(final int errno)
     {
         err = errno;
         state = CONNECT_ERROR;
-    }
-
-    private void resolve(final InetSocketAddress destination, final boolean address) throws ErrnoException
-    {
-        final CmEventType ok = address ? CmEventType.ADDR_RESOLVED : CmEventType.ROUTE_RESOLVED;
-        for (int retries = 0; ; retries++)
-        {
-            final Duration timeout = Duration.ofMillis(1000L << retries);
-            if (address)
-            {
-                cmId.resolveAddress(null, destination, timeout);
-            }
-            else
-            {
-                cmId.resolveRoute(timeout);
-            }
-            final CmEvent ev = await(timeout.toMillis() + 1000);
-            if (null != ev && ok == ev.type())
-            {
-                return;
-            }
-            final boolean timedOut = null == ev || -Errno.ETIMEDOUT.code() == ev.status();
-            if (!timedOut || retries >= CONN_RETRIES)
-            {
-                final int errno = null == ev || ev.status() >= 0 ? Errno.EHOSTUNREACH.code() : -ev.status();
-                throw new ErrnoException(errno, (address ? "resolve address " : "resolve route to ") + destination,
-                    null);
-            }
-        }
+        notifyAll();
     }
 
     private static ErrnoException connectFailure(final CmEvent ev, final InetSocketAddress destination)
@@ -561,19 +544,6 @@ public final class StreamRsocket implements AutoCloseable
         }
         return new ErrnoException(ev.status() < 0 ? -ev.status() : Errno.EHOSTUNREACH.code(),
             what + " (" + ev.type() + ")", null);
-    }
-
-    private CmEvent await(final long timeoutMs) throws ErrnoException
-    {
-        try
-        {
-            return cmChannel.awaitEvent(timeoutMs, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new ErrnoException(Errno.EINTR, "waiting for the connection manager");
-        }
     }
 
     private synchronized void createEndpoint() throws ErrnoException
@@ -594,56 +564,16 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
-    /** {@code rs_format_conn_data}: we keep our SGL and iomap little-endian, so NET is clear. */
     private byte[] formatConnData()
     {
-        final byte[] bytes = new byte[ConnDataDescriptor.LENGTH];
-        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(bytes), 0);
-        cd.version(ConnDataDescriptor.VERSION).flags(ConnDataDescriptor.FLAG_IOMAP).credits(rqSize).clearReserved()
-            .targetIomapSizeScale(ConnDataDescriptor.iomapSizeToScale(iomapSize));
-        cd.targetSgl().set(ep.targetBuffer.address(), ep.targetMr.rkey(), SgeDescriptor.SGL_SIZE);
-        cd.dataBuf().set(ep.rbuf.address(), ep.rmr.rkey(), rbufSize >> 1);
-        return bytes;
+        return ConnData.format(rqSize, iomapSize, ep.targetBuffer.address(), ep.targetMr.rkey(), ep.rbuf.address(),
+            ep.rmr.rkey(), rbufSize >> 1);
     }
 
-    /** {@code rs_save_conn_data}, validating what C trusts blindly. */
-    private void saveConnData(final byte[] privateData) throws ErrnoException
+    private void applyPeer(final ConnData.Peer peer)
     {
-        validateConnData(privateData);
-        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(privateData), 0);
-        final SgeFlyweight sgl = cd.targetSgl();
-        final long sglLength = sgl.length();
-        final long sglAddress = sgl.address();
-        final int sglKey = sgl.key();
-        final SgeFlyweight buf = cd.dataBuf();
-        final long bufLength = buf.length();
-        data.onConnected(sglAddress, sglKey, (int)sglLength, 0 != (cd.flags() & ConnDataDescriptor.FLAG_NET),
-            buf.address(), buf.key(), bufLength, cd.credits());
-    }
-
-    /** Connection data we can use: version 1, a target SGL of 1 to 64 entries, a non-empty data buffer. */
-    private static void validateConnData(final byte[] privateData) throws ErrnoException
-    {
-        if (privateData.length < ConnDataDescriptor.LENGTH)
-        {
-            throw new ErrnoException(Errno.EPROTO, "connection data of " + privateData.length + " bytes");
-        }
-        final ConnDataFlyweight cd = new ConnDataFlyweight().wrap(MemorySegment.ofArray(privateData), 0);
-        if (ConnDataDescriptor.VERSION != cd.version())
-        {
-            throw new ErrnoException(Errno.EOPNOTSUPP, "rsocket protocol version " + cd.version());
-        }
-        final long sglLength = cd.targetSgl().length();
-        if (sglLength < 1 || sglLength > 64)
-        {
-            throw new ErrnoException(Errno.EPROTO, "peer target SGL of " + sglLength + " entries");
-        }
-        final long bufLength = cd.dataBuf().length();
-        if (bufLength < 1 || 0 == cd.credits())
-        {
-            throw new ErrnoException(Errno.EPROTO, "peer buffer of " + bufLength + " bytes, " + cd.credits() +
-                " credits");
-        }
+        data.onConnected(peer.sglAddress(), peer.sglKey(), peer.sglEntries(), peer.bigEndian(), peer.bufAddress(),
+            peer.bufKey(), peer.bufLength(), peer.credits());
     }
 
     // ---------------------------------------------------------------------------------------- events
@@ -754,12 +684,12 @@ public final class StreamRsocket implements AutoCloseable
             }
             // Before any resource: providers pad private data with zeros, so a short request passes the
             // length check and only the contents tell.
-            validateConnData(creq);
+            final ConnData.Peer peer = ConnData.Peer.parse(creq);
             rs = new StreamRsocket(cm, config, child, this);
             rs.listener = this;
             child.migrate(rs.cmChannel);
             rs.createEndpoint();
-            rs.saveConnData(creq);
+            rs.applyPeer(peer);
             final ConnectionParameters req = ev.parameters();
             // C echoes the request's transport parameters (rnr_retry 7 from any rsocket peer).
             accepting = true;

@@ -12,8 +12,6 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A listening rsocket with the shape of {@link java.net.ServerSocket}. As C's {@code rlisten}, connection
@@ -29,7 +27,6 @@ public final class RdmaServerSocket implements AutoCloseable
 {
     /** {@link java.net.ServerSocket}'s default backlog. */
     private static final int BACKLOG_DEFAULT = 50;
-    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final StreamRsocket rs;
     private final OptionValues options;
@@ -128,47 +125,32 @@ public final class RdmaServerSocket implements AutoCloseable
             throw new RdmaSocketException(Errno.EINVAL.code(), "socket is not bound yet");
         }
         final int timeoutMs = soTimeoutMs;
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        long parkNs = 10_000;
-        while (true)
+        final StreamRsocket accepted;
+        try
         {
-            final StreamRsocket accepted;
-            try
-            {
-                // Blocking when no timeout is set; the engine re-checks for close every wake-up interval.
-                accepted = rs.accept();
-            }
-            catch (final ErrnoException e)
-            {
-                if (closed)
-                {
-                    throw Errors.closed();
-                }
-                if (Errno.EAGAIN.code() != e.errno())
-                {
-                    throw Errors.socket(e, "accept on " + Errors.format(localAddress));
-                }
-                // Non-blocking engine mode (a timeout is set): the engine offers no timed wait, so poll with
-                // a short, growing park.
-                final long left = deadline - System.nanoTime();
-                if (timeoutMs > 0 && left <= 0)
-                {
-                    throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "accept timed out after " +
-                        timeoutMs + " ms");
-                }
-                LockSupport.parkNanos(timeoutMs > 0 ? Math.min(parkNs, left) : parkNs);
-                parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
-                continue;
-            }
+            accepted = rs.accept(timeoutMs);
+        }
+        catch (final ErrnoException e)
+        {
             if (closed)
             {
-                accepted.close();
                 throw Errors.closed();
             }
-            synchronized (lock)
+            if (Errno.EAGAIN.code() == e.errno() && timeoutMs > 0)
             {
-                return new RdmaSocket(accepted, new OptionValues(options));
+                throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "accept timed out after " + timeoutMs +
+                    " ms");
             }
+            throw Errors.socket(e, "accept on " + Errors.format(localAddress));
+        }
+        if (closed)
+        {
+            accepted.close();
+            throw Errors.closed();
+        }
+        synchronized (lock)
+        {
+            return new RdmaSocket(accepted, new OptionValues(options));
         }
     }
 
@@ -184,7 +166,6 @@ public final class RdmaServerSocket implements AutoCloseable
         }
         ensureOpen();
         soTimeoutMs = timeoutMs;
-        rs.nonblocking(timeoutMs > 0);
     }
 
     /**

@@ -19,10 +19,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -49,8 +47,6 @@ public final class RdmaSocket implements AutoCloseable
     private static final int MAX_CHUNK = 1 << 30;
     /** How long close waits for a caller to leave the engine before closing it under that caller. */
     private static final long CLOSE_WAIT_MS = 100;
-    private static final long MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(10);
-    private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Linux's {@code MSG_DONTWAIT}, as the engine's {@code recv} takes it. */
     private static final int MSG_DONTWAIT = 0x40;
 
@@ -76,8 +72,6 @@ public final class RdmaSocket implements AutoCloseable
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
     private final AtomicBoolean engineClosed = new AtomicBoolean();
-    private boolean connectDone;
-    private boolean timedOut;
     private InputStream in;
     private OutputStream out;
 
@@ -202,46 +196,30 @@ public final class RdmaSocket implements AutoCloseable
                 throw new RdmaSocketException(Errno.EALREADY.code(), what);
             }
             connecting = true;
-            connectDone = false;
-            timedOut = false;
         }
-        // The engine's connect has no deadline of its own: at the deadline the timer closes the socket,
-        // which wakes the connecting thread (the socket is unusable after a failed connect anyway).
-        final ScheduledFuture<?> timer = 0 == timeoutMs ? null :
-            Defaults.TIMER.schedule(this::onConnectTimeout, timeoutMs, TimeUnit.MILLISECONDS);
         IOException failure = null;
         try
         {
-            rs.connect(address);
+            // The engine bounds the wait; a close from another thread ends it with EBADF.
+            rs.connect(address, timeoutMs);
         }
         catch (final ErrnoException e)
         {
-            failure = Errors.connect(e, what);
+            failure = Errno.ETIMEDOUT.code() == e.errno() && timeoutMs > 0 ?
+                new RdmaSocketTimeoutException(e.errno(), what + " timed out after " + timeoutMs + " ms") :
+                Errors.connect(e, what);
         }
         catch (final RuntimeException e)
         {
-            // Only a close under our feet (timer or another thread) gets here; the checks below say which.
+            // Only a close under our feet (from another thread) gets here; the checks below say so.
             failure = new RdmaSocketException(Errno.EBADF.code(), what, e);
         }
         finally
         {
-            if (null != timer)
+            synchronized (stateLock)
             {
-                timer.cancel(false);
+                connecting = false;
             }
-        }
-        final boolean expired;
-        synchronized (stateLock)
-        {
-            connectDone = true;
-            connecting = false;
-            expired = timedOut;
-        }
-        if (expired)
-        {
-            close();
-            throw new RdmaSocketTimeoutException(Errno.ETIMEDOUT.code(), what + " timed out after " + timeoutMs +
-                " ms", failure);
         }
         if (closed)
         {
@@ -254,6 +232,7 @@ public final class RdmaSocket implements AutoCloseable
         }
         if (null != failure)
         {
+            // As java.net.Socket: a socket whose connect failed is closed.
             close();
             throw failure;
         }
@@ -261,19 +240,6 @@ public final class RdmaSocket implements AutoCloseable
         remoteAddress = rs.peerAddress();
         bound = true;
         connected = true;
-    }
-
-    private void onConnectTimeout()
-    {
-        synchronized (stateLock)
-        {
-            if (connectDone)
-            {
-                return;
-            }
-            timedOut = true;
-        }
-        closeEngine();
     }
 
     // ---------------------------------------------------------------------------------------- streams
@@ -462,7 +428,7 @@ public final class RdmaSocket implements AutoCloseable
             return 0;
         }
         final int timeoutMs = soTimeoutMs;
-        final int n = 0 == timeoutMs ? rs.recv(dst, offset, length, 0) : timedRecv(dst, offset, length, timeoutMs);
+        final int n = rs.recv(dst, offset, length, 0, timeoutMs);
         if (n > 0)
         {
             return n;
@@ -475,33 +441,11 @@ public final class RdmaSocket implements AutoCloseable
         {
             return -1;
         }
-        throw Errors.socket(-n, "read from " + Errors.format(remoteAddress), null);
-    }
-
-    /**
-     * A read with {@code SO_TIMEOUT}: the engine has no timed wait, so poll without blocking and park for a
-     * short, growing while (at most 1 ms) between polls.
-     */
-    private int timedRecv(final MemorySegment dst, final long offset, final int length, final int timeoutMs)
-        throws IOException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        long parkNs = MIN_PARK_NS;
-        while (true)
+        if (-Errno.EAGAIN.code() == n && timeoutMs > 0 && !inputShutdown)
         {
-            final int n = rs.recv(dst, offset, length, MSG_DONTWAIT);
-            if (-Errno.EAGAIN.code() != n || closed || inputShutdown)
-            {
-                return n;
-            }
-            final long left = deadline - System.nanoTime();
-            if (left <= 0)
-            {
-                throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "read timed out after " + timeoutMs + " ms");
-            }
-            LockSupport.parkNanos(Math.min(parkNs, left));
-            parkNs = Math.min(parkNs << 1, MAX_PARK_NS);
+            throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "read timed out after " + timeoutMs + " ms");
         }
+        throw Errors.socket(-n, "read from " + Errors.format(remoteAddress), null);
     }
 
     // ---------------------------------------------------------------------------------------- write
@@ -819,8 +763,9 @@ public final class RdmaSocket implements AutoCloseable
 
     /**
      * {@code SO_TIMEOUT}, as {@link java.net.Socket#setSoTimeout(int)}: a read that waits longer throws
-     * {@link RdmaSocketTimeoutException} ({@code EAGAIN}) and the socket stays usable. A timed read polls
-     * the engine with parks of at most 1 ms, so it may see data up to 1 ms late; 0 (the default) blocks.
+     * {@link RdmaSocketTimeoutException} ({@code EAGAIN}) and the socket stays usable. The engine waits on
+     * its completion channel with the deadline, so data is seen as soon as it arrives; 0 (the default)
+     * waits without limit.
      *
      * @param timeoutMs the longest a read waits, 0 for no limit.
      * @throws IOException {@code EBADF} when closed.

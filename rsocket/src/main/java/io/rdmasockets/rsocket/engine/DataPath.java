@@ -187,7 +187,7 @@ final class DataPath
             {
                 if (!canSend())
                 {
-                    ret = getComp(nonblock, TEST_CAN_SEND);
+                    ret = getComp(nonblock, TEST_CAN_SEND, 0);
                     if (0 != ret)
                     {
                         break;
@@ -292,10 +292,13 @@ final class DataPath
      * @param offset   where in {@code dst}.
      * @param length   most bytes to take.
      * @param flags    {@link #MSG_PEEK}, {@link #MSG_WAITALL}.
-     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @param nonblock   fail with {@code EAGAIN} instead of waiting.
+     * @param deadlineNs nanoTime at which waiting for data gives up with {@code EAGAIN} (as a socket's
+     *                   {@code SO_RCVTIMEO} does), or 0 for none.
      * @return bytes received, 0 at end of stream, or a negative errno.
      */
-    int recv(final MemorySegment dst, final long offset, final int length, final int flags, final boolean nonblock)
+    int recv(final MemorySegment dst, final long offset, final int length, final int flags, final boolean nonblock,
+        final long deadlineNs)
     {
         recvLock.lock();
         try
@@ -306,7 +309,11 @@ final class DataPath
             {
                 if (!hasData())
                 {
-                    ret = getComp(nonblock, TEST_HAVE_RDATA);
+                    ret = getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
+                    if (-Errno.ETIMEDOUT.code() == ret)
+                    {
+                        ret = -Errno.EAGAIN.code();
+                    }
                     if (0 != ret)
                     {
                         break;
@@ -570,8 +577,12 @@ final class DataPath
 
     // ---------------------------------------------------------------------------------------- progress
 
-    /** {@code rs_get_comp}: spin for {@code polling_time}, then block on the completion channel. */
-    int getComp(final boolean nonblock, final int test)
+    /**
+     * {@code rs_get_comp}: spin for {@code polling_time}, then block on the completion channel.
+     *
+     * @param deadlineNs nanoTime at which a blocking wait gives up with ETIMEDOUT, or 0 for none.
+     */
+    int getComp(final boolean nonblock, final int test, final long deadlineNs)
     {
         final long start = System.nanoTime();
         do
@@ -584,7 +595,7 @@ final class DataPath
             Thread.onSpinWait();
         }
         while (System.nanoTime() - start <= pollingTimeNs);
-        return processCq(false, test, 0);
+        return processCq(false, test, deadlineNs);
     }
 
     /** {@code rs_process_cq}; a non-zero {@code deadlineNs} (nanoTime) bounds the wait with ETIMEDOUT. */
@@ -627,7 +638,7 @@ final class DataPath
                     stateLock.unlock();
                     try
                     {
-                        ret = awaitCqEvent();
+                        ret = awaitCqEvent(deadlineNs);
                     }
                     finally
                     {
@@ -647,7 +658,7 @@ final class DataPath
     }
 
     /** {@code rs_get_cq_event}; a wakeup or the wake-up interval returns 0 so the caller re-tests. */
-    private int awaitCqEvent()
+    private int awaitCqEvent(final long deadlineNs)
     {
         if (!cqArmed)
         {
@@ -655,7 +666,12 @@ final class DataPath
         }
         try
         {
-            if (null != ep.channel.awaitEvent(wakeUpIntervalMs, TimeUnit.MILLISECONDS))
+            long waitNs = TimeUnit.MILLISECONDS.toNanos(wakeUpIntervalMs);
+            if (0 != deadlineNs)
+            {
+                waitNs = Math.max(0, Math.min(waitNs, deadlineNs - System.nanoTime()));
+            }
+            if (null != ep.channel.awaitEvent(waitNs, TimeUnit.NANOSECONDS))
             {
                 cqArmed = false;
                 if (++unackedEvents >= ep.sqSize + ep.rqSize)

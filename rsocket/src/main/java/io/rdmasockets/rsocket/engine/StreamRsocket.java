@@ -57,6 +57,7 @@ public final class StreamRsocket implements AutoCloseable
 
     private static final int CONN_RETRIES = 6;
     private static final long CONNECT_TIMEOUT_MS = 30_000;
+    private static final long ACCEPT_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * How long close waits for its DISCONNECT to complete. C waits without limit, so a peer that has
      * stopped reading (no receives posted: our message RNR-retries forever) would hang close.
@@ -327,16 +328,34 @@ public final class StreamRsocket implements AutoCloseable
      */
     public StreamRsocket accept() throws ErrnoException
     {
+        return accept(0);
+    }
+
+    /**
+     * {@code raccept} with a time limit ({@code SO_TIMEOUT} on a server socket).
+     *
+     * @param timeoutMs how long to wait for a connection; 0 waits without limit (or not at all when
+     *                  non-blocking).
+     * @return the next established connection.
+     * @throws ErrnoException {@code EAGAIN} when none arrived in time or, non-blocking, none is ready;
+     *                        {@code EINVAL} when not listening; {@code EBADF} once closed (also while waiting).
+     */
+    public StreamRsocket accept(final long timeoutMs) throws ErrnoException
+    {
         if (LISTENING != state)
         {
             throw new ErrnoException(0 != (state & CLOSED) ? Errno.EBADF : Errno.EINVAL, "accept");
         }
+        final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try
         {
             while (true)
             {
-                final StreamRsocket rs = nonblocking ? acceptQueue.poll() :
-                    acceptQueue.poll(config.wakeUpIntervalMs(), TimeUnit.MILLISECONDS);
+                // Waits in slices so that a close is noticed within 100 ms.
+                final long sliceNs = 0 == deadlineNs ? ACCEPT_SLICE_NS :
+                    Math.min(ACCEPT_SLICE_NS, deadlineNs - System.nanoTime());
+                final StreamRsocket rs = nonblocking || sliceNs <= 0 ? acceptQueue.poll() :
+                    acceptQueue.poll(sliceNs, TimeUnit.NANOSECONDS);
                 if (null != rs)
                 {
                     return rs;
@@ -345,7 +364,7 @@ public final class StreamRsocket implements AutoCloseable
                 {
                     throw new ErrnoException(Errno.EBADF, "accept on a closed socket");
                 }
-                if (nonblocking)
+                if (nonblocking || (0 != deadlineNs && System.nanoTime() - deadlineNs >= 0))
                 {
                     throw new ErrnoException(Errno.EAGAIN, "accept");
                 }
@@ -374,6 +393,18 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void connect(final InetSocketAddress destination) throws ErrnoException
     {
+        connect(destination, 0);
+    }
+
+    /**
+     * {@link #connect(InetSocketAddress)} with an overall time limit for a blocking connect.
+     *
+     * @param destination the peer.
+     * @param timeoutMs   the limit; 0 for none beyond the connect step's own {@value #CONNECT_TIMEOUT_MS} ms.
+     * @throws ErrnoException {@code ETIMEDOUT} when the limit passes, else as {@link #connect(InetSocketAddress)}.
+     */
+    public void connect(final InetSocketAddress destination, final long timeoutMs) throws ErrnoException
+    {
         if (0 != (state & CONNECTED))
         {
             throw new ErrnoException(Errno.EISCONN, "connect");
@@ -387,15 +418,16 @@ public final class StreamRsocket implements AutoCloseable
         {
             throw new ErrnoException(Errno.EINPROGRESS, "connect to " + destination);
         }
-        awaitConnect(destination);
+        awaitConnect(destination, timeoutMs);
     }
 
     /**
      * A blocking connect waits for the same event-driven steps a nonblocking one takes on the service
      * thread ({@link #onConnectProgress}); the connect step itself is given {@value #CONNECT_TIMEOUT_MS} ms.
      */
-    private synchronized void awaitConnect(final InetSocketAddress to) throws ErrnoException
+    private synchronized void awaitConnect(final InetSocketAddress to, final long timeoutMs) throws ErrnoException
     {
+        final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try
         {
             while (0 != (state & OPENING))
@@ -404,6 +436,10 @@ public final class StreamRsocket implements AutoCloseable
                 {
                     connectFailed(Errno.EBADF.code());
                 }
+                else if (0 != deadlineNs && System.nanoTime() - deadlineNs >= 0)
+                {
+                    connectFailed(Errno.ETIMEDOUT.code());
+                }
                 else if (CONNECTING == state &&
                     System.nanoTime() - connectingSinceNs > TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS))
                 {
@@ -411,7 +447,9 @@ public final class StreamRsocket implements AutoCloseable
                 }
                 else
                 {
-                    wait(100);
+                    // Progress notifies; the slice only bounds how late a close or deadline is noticed.
+                    wait(0 == deadlineNs ? 100 :
+                        Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()) + 1)));
                 }
             }
         }
@@ -807,7 +845,34 @@ public final class StreamRsocket implements AutoCloseable
         {
             return -Errno.ENOTCONN.code();
         }
-        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT), 0);
+    }
+
+    /**
+     * {@code rrecv} with a receive timeout ({@code SO_RCVTIMEO}).
+     *
+     * @param dst       where to copy.
+     * @param offset    where in {@code dst}.
+     * @param length    most bytes.
+     * @param flags     MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL.
+     * @param timeoutMs how long to wait for data; 0 waits without limit.
+     * @return bytes, 0 at end of stream, {@code -EAGAIN} when the time ran out, or another negative errno.
+     */
+    public int recv(final MemorySegment dst, final long offset, final int length, final int flags,
+        final int timeoutMs)
+    {
+        final int early = notReady(state);
+        if (0 != early)
+        {
+            return early;
+        }
+        final DataPath d = data;
+        if (null == d)
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT), deadlineNs);
     }
 
     /** C's send and recv turn a connect in progress into EAGAIN; a closed socket has no resources left. */

@@ -78,6 +78,12 @@ final class DataPath
     private long lastActivityNs = System.nanoTime();
     private boolean probeOutstanding;
     private long probesSent;
+    /**
+     * Set by close with every lock held, just before the queues and memory go: a caller that got past
+     * the socket's state check and then waited for a lock must not touch them. Read under any of the
+     * send, receive or state locks.
+     */
+    private boolean released;
 
     DataPath(final StreamRsocket socket, final Endpoint ep, final long pollingTimeUs, final long wakeUpIntervalMs)
     {
@@ -151,11 +157,17 @@ final class DataPath
     /** Acknowledges the events taken but not yet acknowledged, as C's {@code rs_free} does before destroying the queue. */
     void acknowledgePendingEvents()
     {
-        if (unackedEvents > 0)
+        if (unackedEvents > 0 && !released)
         {
             ep.cq.acknowledgeEvents(unackedEvents);
             unackedEvents = 0;
         }
+    }
+
+    /** Marks the queues and memory as about to be destroyed; called by close holding all three locks. */
+    void markReleased()
+    {
+        released = true;
     }
 
     /** Makes a thread waiting for a completion re-check the socket's state. */
@@ -180,6 +192,10 @@ final class DataPath
         sendLock.lock();
         try
         {
+            if (released)
+            {
+                return -Errno.EBADF.code();
+            }
             int left = length;
             int chunk = SendWindow.OLAP_START_SIZE;
             int ret = 0;
@@ -303,6 +319,10 @@ final class DataPath
         recvLock.lock();
         try
         {
+            if (released)
+            {
+                return -Errno.EBADF.code();
+            }
             int left = length;
             int ret = 0;
             do
@@ -494,6 +514,10 @@ final class DataPath
         stateLock.lock();
         try
         {
+            if (released)
+            {
+                return 0;
+            }
             pollCq();
             updateCredits();
             int events = 0;
@@ -528,7 +552,7 @@ final class DataPath
         stateLock.lock();
         try
         {
-            if (0 == (socket.state & CONNECTED))
+            if (released || 0 == (socket.state & CONNECTED))
             {
                 return -1;
             }
@@ -607,6 +631,10 @@ final class DataPath
             int ret;
             do
             {
+                if (released)
+                {
+                    return -Errno.EBADF.code();
+                }
                 updateCredits();
                 ret = pollCq();
                 if (test(test))
@@ -648,6 +676,10 @@ final class DataPath
                 }
             }
             while (0 == ret);
+            if (released)
+            {
+                return -Errno.EBADF.code();
+            }
             updateCredits();
             return ret;
         }

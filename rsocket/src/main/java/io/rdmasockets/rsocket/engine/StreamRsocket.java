@@ -1020,6 +1020,7 @@ public final class StreamRsocket implements AutoCloseable
             if (null != d)
             {
                 d.acknowledgePendingEvents();
+                d.markReleased();
             }
             closeQuietly(cmId);
             if (null != ep)

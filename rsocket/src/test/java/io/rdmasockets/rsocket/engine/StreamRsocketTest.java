@@ -112,6 +112,69 @@ class StreamRsocketTest
         assertEquals(0, atServer.get(5, TimeUnit.SECONDS), "server end of stream");
     }
 
+    /**
+     * Close races callers of every entry point: a caller that passed the state check just before close
+     * and then waited for a lock must get an errno, never touch the freed queues or memory (which the
+     * FFM runtime reports as IllegalStateException).
+     */
+    @RepeatedTest(25)
+    void shouldGiveEveryCallerRacingCloseAnErrnoNeverAFreedBuffer(final org.junit.jupiter.api.RepetitionInfo rep)
+        throws Exception
+    {
+        connect(4096);
+        // Platform threads: callers that never block would starve virtual threads on two carriers.
+        final ExecutorService platform = Executors.newCachedThreadPool(r ->
+        {
+            final Thread t = new Thread(r, "racer");
+            t.setDaemon(true);
+            return t;
+        });
+        final MemorySegment big = MemorySegment.ofArray(new byte[1 << 20]);
+        final java.util.List<CompletableFuture<Void>> callers = new java.util.ArrayList<>();
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.List<Runnable> ops = java.util.List.of(
+            () -> client.send(big, 0, (int)big.byteSize(), 0),
+            () -> client.send(big, 0, 100, DataPath.MSG_DONTWAIT),
+            () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, 0),
+            () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, DataPath.MSG_DONTWAIT),
+            client::pollEvents,
+            client::available,
+            () -> client.shutdown(StreamRsocket.SHUT_WR));
+        for (final Runnable op : ops)
+        {
+            callers.add(CompletableFuture.runAsync(() ->
+            {
+                while (!stop.get())
+                {
+                    op.run();
+                }
+            }, platform));
+        }
+        // The server writes too, so readers have data to copy out of the ring while close frees it.
+        callers.add(CompletableFuture.runAsync(() ->
+        {
+            final MemorySegment chunk = MemorySegment.ofArray(new byte[512]);
+            while (!stop.get() && server.send(chunk, 0, 512, 0) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }, platform));
+        Thread.sleep(rep.getCurrentRepetition() % 5);
+        client.close();
+        stop.set(true);
+        try
+        {
+            for (final CompletableFuture<Void> c : callers)
+            {
+                c.get(10, TimeUnit.SECONDS);
+            }
+        }
+        finally
+        {
+            platform.shutdownNow();
+        }
+    }
+
     @Test
     void shouldReportEndOfStreamAndResetAfterThePeerCloses() throws Exception
     {

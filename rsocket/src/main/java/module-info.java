@@ -9,4 +9,8 @@ module io.rdmasockets.rsocket {
     requires java.logging;
 
     exports io.rdmasockets.rsocket;
+    // The conformance suites drive the engine directly (states, raw peers, leak counters).
+    exports io.rdmasockets.rsocket.engine to io.rdmasockets.testsuite;
+    exports io.rdmasockets.rsocket.protocol to io.rdmasockets.testsuite;
+    exports io.rdmasockets.rsocket.config to io.rdmasockets.testsuite;
 }

@@ -101,7 +101,7 @@ public abstract class AbstractVerbsTest
     }
 
     /** @return the address tests listen and connect on. */
-    protected static InetAddress testAddress()
+    public static InetAddress testAddress()
     {
         final String configured = System.getProperty(ADDRESS_PROP);
         if (null == configured || configured.isBlank())

@@ -5,25 +5,25 @@ package io.rdmasockets.rsocket.engine;
  * 4.1) so traces compare line by line. {@link #CONNECT_RDWR} is connected, readable and writable;
  * shutdown clears the readable and writable bits one by one.
  */
-final class RsocketState
+public final class RsocketState
 {
-    static final int INIT = 0x0;
-    static final int BOUND = 0x1;
-    static final int LISTENING = 0x2;
-    static final int OPENING = 0x4;
-    static final int RESOLVING_ADDR = 0x14;
-    static final int RESOLVING_ROUTE = 0x24;
-    static final int CONNECTING = 0x44;
-    static final int ACCEPTING = 0x84;
-    static final int CONNECTED = 0x100;
-    static final int WRITABLE = 0x200;
-    static final int READABLE = 0x400;
-    static final int CONNECT_RDWR = 0x700;
-    static final int CONNECT_ERROR = 0x800;
-    static final int DISCONNECTED = 0x1000;
-    static final int ERROR = 0x2000;
+    public static final int INIT = 0x0;
+    public static final int BOUND = 0x1;
+    public static final int LISTENING = 0x2;
+    public static final int OPENING = 0x4;
+    public static final int RESOLVING_ADDR = 0x14;
+    public static final int RESOLVING_ROUTE = 0x24;
+    public static final int CONNECTING = 0x44;
+    public static final int ACCEPTING = 0x84;
+    public static final int CONNECTED = 0x100;
+    public static final int WRITABLE = 0x200;
+    public static final int READABLE = 0x400;
+    public static final int CONNECT_RDWR = 0x700;
+    public static final int CONNECT_ERROR = 0x800;
+    public static final int DISCONNECTED = 0x1000;
+    public static final int ERROR = 0x2000;
     /** Not in C: set by close so that blocked callers leave. */
-    static final int CLOSED = 0x4000;
+    public static final int CLOSED = 0x4000;
 
     private RsocketState()
     {
@@ -33,7 +33,7 @@ final class RsocketState
      * @param state a state value.
      * @return a readable name, e.g. {@code "CONNECT_RDWR"} or {@code "CONNECTED|READABLE"}.
      */
-    static String toString(final int state)
+    public static String toString(final int state)
     {
         return switch (state)
         {

@@ -4,6 +4,7 @@ import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
 import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
+import io.rdmasockets.verbs.QueuePair;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.VerbsProvider;
 import io.rdmasockets.verbs.cm.CmEvent;
@@ -43,6 +44,13 @@ public final class StreamRsocket implements AutoCloseable
     public static final int SHUT_WR = 1;
     /** {@code SHUT_RDWR}. */
     public static final int SHUT_RDWR = 2;
+
+    /** {@code MSG_PEEK}: read without consuming. */
+    public static final int MSG_PEEK = DataPath.MSG_PEEK;
+    /** {@code MSG_DONTWAIT}: this call only is nonblocking. */
+    public static final int MSG_DONTWAIT = DataPath.MSG_DONTWAIT;
+    /** {@code MSG_WAITALL}: a read waits for the whole length (or end of stream, or an error). */
+    public static final int MSG_WAITALL = DataPath.MSG_WAITALL;
 
     /** poll(2)'s {@code POLLIN}. */
     public static final int POLLIN = 0x1;
@@ -118,10 +126,28 @@ public final class StreamRsocket implements AutoCloseable
         OPEN.incrementAndGet();
     }
 
-    /** @return sockets opened (or accepted) and not yet closed in this process. */
-    static int openSockets()
+    /** @return sockets opened (or accepted) and not yet closed in this process (leak checks, counters). */
+    public static int openSockets()
     {
         return OPEN.get();
+    }
+
+    /** @return endpoints (queue pair, CQ, rings) not yet released in this process (leak checks, counters). */
+    public static int openEndpoints()
+    {
+        return Endpoint.open();
+    }
+
+    /** @return sockets the keepalive service is watching (tests, counters). */
+    public static int keepaliveSockets()
+    {
+        return KeepaliveService.registered();
+    }
+
+    /** @return the state bits, numbered as C's {@code enum rs_state}; {@link RsocketState#toString(int)} names them. */
+    public int state()
+    {
+        return state;
     }
 
     /**
@@ -234,17 +260,21 @@ public final class StreamRsocket implements AutoCloseable
         static final int SECONDS = KeepaliveService.systemIdleSeconds();
     }
 
-    /** @return keepalive probes posted on this connection (tests). */
-    long keepaliveProbes()
+    /** @return keepalive probes posted on this connection (tests, counters). */
+    public long keepaliveProbes()
     {
         final DataPath d = data;
         return null == d ? 0 : d.probesSent();
     }
 
-    /** @return the verbs resources, or null before connecting (tests break the transport through it). */
-    Endpoint endpoint()
+    /**
+     * @return the queue pair, or null before connecting: the conformance suites inject faults through it
+     *         (a peer whose queue pair fails or vanishes). The engine package is exported only to them.
+     */
+    public QueuePair queuePair()
     {
-        return ep;
+        final Endpoint e = ep;
+        return null == e ? null : e.qp;
     }
 
     /** The connection is up: start what waits for that. */

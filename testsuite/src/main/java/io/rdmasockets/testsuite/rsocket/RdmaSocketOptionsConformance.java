@@ -1,7 +1,11 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.testsuite.rsocket;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.ErrnoCarrier;
+import io.rdmasockets.rsocket.RdmaSocket;
+import io.rdmasockets.rsocket.RdmaSocketOptions;
 import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Socket options: values, C's doubling and clamping, refusal once connecting, inheritance on accept. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RdmaSocketOptionsTest
+public abstract class RdmaSocketOptionsConformance extends AbstractVerbsTest
 {
     private Loopback loop;
 
     @AfterEach
-    void closeAll()
+    public void closeAll()
     {
         if (null != loop)
         {
@@ -31,11 +35,11 @@ class RdmaSocketOptionsTest
     }
 
     @Test
-    void shouldStartWithTheConfiguredDefaults() throws Exception
+    public void shouldStartWithTheConfiguredDefaults() throws Exception
     {
-        try (RdmaSocket s = new RdmaSocket(Loopback.PROVIDER))
+        try (RdmaSocket s = new RdmaSocket(provider()))
         {
-            final RsocketConfig c = Defaults.CONFIG;
+            final RsocketConfig c = RsocketConfig.load();
             assertEquals(c.memDefault(), s.getOption(SO_RCVBUF));
             assertEquals(c.wmemDefault(), s.getOption(SO_SNDBUF));
             assertEquals(c.sqSizeDefault(), s.getOption(RDMA_SQSIZE));
@@ -50,9 +54,9 @@ class RdmaSocketOptionsTest
     }
 
     @Test
-    void shouldSetAndReadBackAsC() throws Exception
+    public void shouldSetAndReadBackAsC() throws Exception
     {
-        try (RdmaSocket s = new RdmaSocket(Loopback.PROVIDER))
+        try (RdmaSocket s = new RdmaSocket(provider()))
         {
             assertSame(s, s.setOption(SO_RCVBUF, 100_000));
             assertEquals(200_000, s.getOption(SO_RCVBUF), "the ring is twice the value, as C");
@@ -78,9 +82,9 @@ class RdmaSocketOptionsTest
     }
 
     @Test
-    void shouldRejectBadValuesAndUnknownOptions() throws Exception
+    public void shouldRejectBadValuesAndUnknownOptions() throws Exception
     {
-        try (RdmaSocket s = new RdmaSocket(Loopback.PROVIDER))
+        try (RdmaSocket s = new RdmaSocket(provider()))
         {
             assertThrows(IllegalArgumentException.class, () -> s.setOption(SO_RCVBUF, 0));
             assertThrows(IllegalArgumentException.class, () -> s.setOption(SO_SNDBUF, -1));
@@ -96,9 +100,9 @@ class RdmaSocketOptionsTest
     }
 
     @Test
-    void shouldRefuseSizesOnceConnectedWithEinval() throws Exception
+    public void shouldRefuseSizesOnceConnectedWithEinval() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         for (final RdmaSocket s : new RdmaSocket[] {loop.client, loop.server})
         {
             for (final SocketOption<Integer> o : java.util.List.of(SO_RCVBUF, SO_SNDBUF, RDMA_SQSIZE, RDMA_RQSIZE,
@@ -120,9 +124,9 @@ class RdmaSocketOptionsTest
     }
 
     @Test
-    void shouldPassListenerOptionsToAcceptedSockets() throws Exception
+    public void shouldPassListenerOptionsToAcceptedSockets() throws Exception
     {
-        loop = new Loopback();
+        loop = new Loopback(provider());
         loop.listener.setOption(SO_RCVBUF, 8192).setOption(SO_SNDBUF, 16_384).setOption(RDMA_RQSIZE, 32)
             .setOption(RDMA_SQSIZE, 48);
         assertEquals(16_384, loop.listener.getOption(SO_RCVBUF));

@@ -1,6 +1,10 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.testsuite.rsocket;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.ErrnoCarrier;
+import io.rdmasockets.rsocket.RdmaServerSocket;
+import io.rdmasockets.rsocket.RdmaSocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,12 +23,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** {@link RdmaServerSocket}: bind, accept, timeouts, close. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RdmaServerSocketTest
+public abstract class RdmaServerSocketConformance extends AbstractVerbsTest
 {
     private Loopback loop;
 
     @AfterEach
-    void closeAll()
+    public void closeAll()
     {
         if (null != loop)
         {
@@ -33,10 +37,10 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldTimeOutAnAcceptWithSoTimeout() throws Exception
+    public void shouldTimeOutAnAcceptWithSoTimeout() throws Exception
     {
-        loop = new Loopback();
-        loop.listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        loop = new Loopback(provider());
+        loop.listener.bind(new InetSocketAddress(testAddress(), 0));
         loop.listener.setSoTimeout(200);
         assertEquals(200, loop.listener.getSoTimeout());
         final long start = System.nanoTime();
@@ -53,9 +57,9 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldWakeABlockedAcceptOnClose() throws Exception
+    public void shouldWakeABlockedAcceptOnClose() throws Exception
     {
-        loop = new Loopback();
+        loop = new Loopback(provider());
         loop.listener.bind(null);
         final Future<RdmaSocket> acceptor = loop.async(loop.listener::accept);
         assertThrows(TimeoutException.class, () -> acceptor.get(200, TimeUnit.MILLISECONDS));
@@ -70,9 +74,9 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldWakeATimedAcceptOnClose() throws Exception
+    public void shouldWakeATimedAcceptOnClose() throws Exception
     {
-        loop = new Loopback();
+        loop = new Loopback(provider());
         loop.listener.bind(null);
         loop.listener.setSoTimeout(20_000);
         final Future<RdmaSocket> acceptor = loop.async(loop.listener::accept);
@@ -83,10 +87,10 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldAcceptSeveralConnectionsInOrder() throws Exception
+    public void shouldAcceptSeveralConnectionsInOrder() throws Exception
     {
-        loop = new Loopback().connect();
-        try (RdmaSocket second = new RdmaSocket(Loopback.PROVIDER))
+        loop = new Loopback(provider()).connect();
+        try (RdmaSocket second = new RdmaSocket(provider()))
         {
             second.connect(loop.address(), 5_000);
             try (RdmaSocket accepted = loop.listener.accept())
@@ -100,11 +104,11 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldReportAnAddressInUseAsABindException() throws Exception
+    public void shouldReportAnAddressInUseAsABindException() throws Exception
     {
-        loop = new Loopback();
-        loop.listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        try (RdmaServerSocket other = new RdmaServerSocket(Loopback.PROVIDER))
+        loop = new Loopback(provider());
+        loop.listener.bind(new InetSocketAddress(testAddress(), 0));
+        try (RdmaServerSocket other = new RdmaServerSocket(provider()))
         {
             final BindException e = assertThrows(BindException.class, () -> other.bind(loop.address()));
             assertEquals(Errno.EADDRINUSE.code(), ((ErrnoCarrier)e).errno(), e.getMessage());
@@ -116,9 +120,9 @@ class RdmaServerSocketTest
     }
 
     @Test
-    void shouldRefuseAcceptWhenNotBoundOrClosed() throws Exception
+    public void shouldRefuseAcceptWhenNotBoundOrClosed() throws Exception
     {
-        final RdmaServerSocket s = new RdmaServerSocket(Loopback.PROVIDER);
+        final RdmaServerSocket s = new RdmaServerSocket(provider());
         try
         {
             assertNull(s.getLocalSocketAddress());

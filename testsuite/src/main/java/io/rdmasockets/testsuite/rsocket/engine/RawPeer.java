@@ -1,4 +1,4 @@
-package io.rdmasockets.rsocket.engine;
+package io.rdmasockets.testsuite.rsocket.engine;
 
 import io.rdmasockets.rsocket.protocol.ConnDataDescriptor;
 import io.rdmasockets.rsocket.protocol.ConnDataFlyweight;
@@ -7,6 +7,7 @@ import io.rdmasockets.testsuite.RcEndpoint;
 import io.rdmasockets.verbs.Access;
 import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.SendFlags;
+import io.rdmasockets.verbs.VerbsProvider;
 import io.rdmasockets.verbs.WrOpcode;
 import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventType;
@@ -36,14 +37,15 @@ final class RawPeer implements AutoCloseable
     }
 
     /**
+     * @param provider   the provider under test.
      * @param to         the listener.
      * @param sendDepth  send queue entries (more than the peer's credits to overrun them).
      * @return a connected raw peer.
      */
-    static RawPeer connect(final InetSocketAddress to, final int sendDepth) throws Exception
+    static RawPeer connect(final VerbsProvider provider, final InetSocketAddress to, final int sendDepth) throws Exception
     {
         final int receives = 64;
-        final RawPeer raw = new RawPeer(RcEndpoint.resolve(Pair.PROVIDER, to,
+        final RawPeer raw = new RawPeer(RcEndpoint.resolve(provider, to,
             PairSpec.defaults().queueDepth(sendDepth, receives).sge(1, 1).maxInlineData(0)));
         try
         {

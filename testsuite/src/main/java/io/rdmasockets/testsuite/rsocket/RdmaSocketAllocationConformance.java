@@ -1,5 +1,6 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.testsuite.rsocket;
 
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The steady-state data path of the API allocates nothing for direct buffers, segments and reused arrays. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RdmaSocketAllocationTest
+public abstract class RdmaSocketAllocationConformance extends AbstractVerbsTest
 {
     private static final int WARMUP = 20_000;
     private static final int MEASURED = 20_000;
@@ -22,9 +23,9 @@ class RdmaSocketAllocationTest
     private static final long TOLERANCE_BYTES = 16 * 1024;
 
     @Test
-    void shouldNotAllocatePerReadOrWrite() throws Exception
+    public void shouldNotAllocatePerReadOrWrite() throws Exception
     {
-        try (Loopback loop = new Loopback().connect(); Arena arena = Arena.ofShared())
+        try (Loopback loop = new Loopback(provider()).connect(); Arena arena = Arena.ofShared())
         {
             final ByteBuffer out = ByteBuffer.allocateDirect(64);
             final ByteBuffer in = ByteBuffer.allocateDirect(64);

@@ -1,7 +1,10 @@
-package io.rdmasockets.rsocket.engine;
+package io.rdmasockets.testsuite.rsocket.engine;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.engine.RsocketState;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Nonblocking connect (wire-protocol doc section 4.4): progress on the service thread, outcome in SO_ERROR. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NonblockingConnectTest
+public abstract class NonblockingConnectConformance extends AbstractVerbsTest
 {
     @Test
-    void shouldConnectWithoutTheApplicationCallingIn() throws Exception
+    public void shouldConnectWithoutTheApplicationCallingIn() throws Exception
     {
-        try (StreamRsocket listener = Pair.listen(-1); StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        try (StreamRsocket listener = Pair.listen(provider(), -1); StreamRsocket client = StreamRsocket.open(provider(), Pair.CONFIG))
         {
             client.nonblocking(true);
             final ErrnoException e = assertThrows(ErrnoException.class, () -> client.connect(Pair.addressOf(listener)));
@@ -32,7 +35,7 @@ class NonblockingConnectTest
             assertTrue(Errno.EALREADY.code() == again.errno() || Errno.EISCONN.code() == again.errno(), again.getMessage());
 
             // Nobody calls into the client: the service thread finishes the connection.
-            assertTrue(Pair.within(10_000, () -> CONNECT_RDWR == client.state), RsocketState.toString(client.state));
+            assertTrue(Pair.within(10_000, () -> CONNECT_RDWR == client.state()), RsocketState.toString(client.state()));
             assertEquals(0, client.takeError());
             assertNotEquals(0, client.pollEvents() & StreamRsocket.POLLOUT);
             try (StreamRsocket server = listener.accept())
@@ -51,20 +54,20 @@ class NonblockingConnectTest
     }
 
     @Test
-    void shouldReportARefusalThroughSoError() throws Exception
+    public void shouldReportARefusalThroughSoError() throws Exception
     {
         // A kernel port: the tcp provider's closed listener may take and reset a connect for a moment.
         final InetSocketAddress closed;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, testAddress()))
         {
-            closed = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), probe.getLocalPort());
+            closed = new InetSocketAddress(testAddress(), probe.getLocalPort());
         }
-        try (StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        try (StreamRsocket client = StreamRsocket.open(provider(), Pair.CONFIG))
         {
             client.nonblocking(true);
             final ErrnoException e = assertThrows(ErrnoException.class, () -> client.connect(closed));
             assertEquals(Errno.EINPROGRESS.code(), e.errno(), e.getMessage());
-            assertTrue(Pair.within(10_000, () -> CONNECT_ERROR == client.state), RsocketState.toString(client.state));
+            assertTrue(Pair.within(10_000, () -> CONNECT_ERROR == client.state()), RsocketState.toString(client.state()));
             assertNotEquals(0, client.pollEvents() & StreamRsocket.POLLERR);
             assertEquals(Errno.ECONNREFUSED.code(), client.takeError());
             assertEquals(0, client.takeError(), "SO_ERROR clears once read");
@@ -72,14 +75,14 @@ class NonblockingConnectTest
     }
 
     @Test
-    void shouldReleaseEverythingWhenClosedWhileConnecting() throws Exception
+    public void shouldReleaseEverythingWhenClosedWhileConnecting() throws Exception
     {
-        final int before = Endpoint.open();
-        try (StreamRsocket listener = Pair.listen(-1))
+        final int before = StreamRsocket.openEndpoints();
+        try (StreamRsocket listener = Pair.listen(provider(), -1))
         {
             for (int i = 0; i < 50; i++)
             {
-                final StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG);
+                final StreamRsocket client = StreamRsocket.open(provider(), Pair.CONFIG);
                 client.nonblocking(true);
                 assertThrows(ErrnoException.class, () -> client.connect(Pair.addressOf(listener)));
                 if (0 != (i & 1))
@@ -90,6 +93,6 @@ class NonblockingConnectTest
                 assertEquals(StreamRsocket.POLLNVAL, client.pollEvents());
             }
         }
-        assertTrue(Pair.within(5_000, () -> before == Endpoint.open()), "endpoints left open: " + (Endpoint.open() - before));
+        assertTrue(Pair.within(5_000, () -> before == StreamRsocket.openEndpoints()), "endpoints left open: " + (StreamRsocket.openEndpoints() - before));
     }
 }

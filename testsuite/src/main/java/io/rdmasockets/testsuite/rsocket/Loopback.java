@@ -1,9 +1,10 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.testsuite.rsocket;
 
-import io.rdmasockets.verbs.Verbs;
+import io.rdmasockets.rsocket.RdmaServerSocket;
+import io.rdmasockets.rsocket.RdmaSocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import io.rdmasockets.verbs.VerbsProvider;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
-/** A listener and a connected pair over the tcp provider on loopback, plus platform threads for blocking work. */
+/** A listener and a connected pair over the provider under test, plus platform threads for blocking work. */
 final class Loopback implements AutoCloseable
 {
-    static final VerbsProvider PROVIDER = Verbs.provider("tcp").orElseThrow();
-
+    private final VerbsProvider provider;
     final RdmaServerSocket listener;
     RdmaSocket client;
     RdmaSocket server;
@@ -31,9 +31,10 @@ final class Loopback implements AutoCloseable
         return t;
     });
 
-    Loopback() throws Exception
+    Loopback(final VerbsProvider provider) throws Exception
     {
-        listener = new RdmaServerSocket(PROVIDER);
+        this.provider = provider;
+        listener = new RdmaServerSocket(provider);
     }
 
     /** Binds the listener, connects a client and accepts it. */
@@ -41,9 +42,9 @@ final class Loopback implements AutoCloseable
     {
         if (!listener.isBound())
         {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+            listener.bind(new InetSocketAddress(AbstractVerbsTest.testAddress(), 0), 8);
         }
-        client = new RdmaSocket(PROVIDER);
+        client = new RdmaSocket(provider);
         return connect(client);
     }
 
@@ -52,7 +53,7 @@ final class Loopback implements AutoCloseable
     {
         if (!listener.isBound())
         {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+            listener.bind(new InetSocketAddress(AbstractVerbsTest.testAddress(), 0), 8);
         }
         client = configured;
         client.connect(address());

@@ -1,10 +1,12 @@
-package io.rdmasockets.rsocket.engine;
+package io.rdmasockets.testsuite.rsocket.engine;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.engine.RsocketState;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
+import io.rdmasockets.testsuite.JavaProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import io.rdmasockets.testsuite.JavaProcess;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -16,28 +18,28 @@ import static io.rdmasockets.rsocket.engine.RsocketState.CONNECT_RDWR;
 import static io.rdmasockets.rsocket.engine.RsocketState.ERROR;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** SO_KEEPALIVE (wire-protocol doc section 4.3) over the tcp provider. */
+/** SO_KEEPALIVE (wire-protocol doc section 4.3) on the provider under test. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KeepaliveTest
+public abstract class KeepaliveConformance extends AbstractVerbsTest
 {
     @Test
-    void shouldNoticeADeadPeerOnAnIdleConnectionOnlyWithKeepalive() throws Exception
+    public void shouldNoticeADeadPeerOnAnIdleConnectionOnlyWithKeepalive() throws Exception
     {
-        try (Pair probed = Pair.connect(-1); Pair unprobed = Pair.connect(-1))
+        try (Pair probed = Pair.connect(provider(), -1); Pair unprobed = Pair.connect(provider(), -1))
         {
             probed.client.keepAliveIdleSeconds(1);
             probed.client.keepAlive(true);
             // The peers die silently: their queue pairs fail, their connections stay (a hung host, as
             // far as the transport can tell). Nothing goes on the wire until somebody sends.
-            probed.server.endpoint().qp.modifyToError();
-            unprobed.server.endpoint().qp.modifyToError();
+            probed.server.queuePair().modifyToError();
+            unprobed.server.queuePair().modifyToError();
 
             final long start = System.nanoTime();
-            assertTrue(Pair.within(5_000, () -> ERROR == probed.client.state),
-                "an idle keepalive socket must notice a dead peer; state " + RsocketState.toString(probed.client.state));
+            assertTrue(Pair.within(5_000, () -> ERROR == probed.client.state()),
+                "an idle keepalive socket must notice a dead peer; state " + RsocketState.toString(probed.client.state()));
             final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(probed.client.keepaliveProbes() >= 1);
-            assertEquals(CONNECT_RDWR, unprobed.client.state, "without keepalive nothing notices (" + ms + " ms)");
+            assertEquals(CONNECT_RDWR, unprobed.client.state(), "without keepalive nothing notices (" + ms + " ms)");
 
             final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
             assertEquals(-Errno.ECONNRESET.code(), probed.client.recv(buf, 0, 8, 0));
@@ -47,43 +49,43 @@ class KeepaliveTest
     }
 
     @Test
-    void shouldEndAnIdleKeepaliveSocketWhosePeerQueuePairIsDestroyed() throws Exception
+    public void shouldEndAnIdleKeepaliveSocketWhosePeerQueuePairIsDestroyed() throws Exception
     {
-        try (Pair pair = Pair.connect(-1))
+        try (Pair pair = Pair.connect(provider(), -1))
         {
             pair.client.keepAliveIdleSeconds(1);
             pair.client.keepAlive(true);
             // The tcp provider drops the connection with the queue pair, so the connection manager tells
             // first; on InfiniBand a vanished host is noticed only by the probe.
-            pair.server.endpoint().qp.close();
-            assertTrue(Pair.within(5_000, () -> 0 == (pair.client.state & RsocketState.CONNECTED)),
-                RsocketState.toString(pair.client.state));
+            pair.server.queuePair().close();
+            assertTrue(Pair.within(5_000, () -> 0 == (pair.client.state() & RsocketState.CONNECTED)),
+                RsocketState.toString(pair.client.state()));
             final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
             final int rc = pair.client.recv(buf, 0, 8, 0);
             assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
             assertEquals(-Errno.ECONNRESET.code(), pair.client.send(buf, 0, 8, 0));
-            assertTrue(Pair.within(3_000, () -> 0 == KeepaliveService.registered()), "a dead socket is dropped");
+            assertTrue(Pair.within(3_000, () -> 0 == StreamRsocket.keepaliveSockets()), "a dead socket is dropped");
         }
     }
 
     @Test
-    void shouldEndAnIdleKeepaliveSocketWhosePeerProcessIsKilled() throws Exception
+    public void shouldEndAnIdleKeepaliveSocketWhosePeerProcessIsKilled() throws Exception
     {
-        try (JavaProcess peer = JavaProcess.start("PeerProcess", JavaProcess.javaCommand(PeerProcess.class));
-             StreamRsocket client = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        try (JavaProcess peer = JavaProcess.start("PeerProcess", JavaProcess.javaCommand(PeerProcess.class, provider().name()));
+             StreamRsocket client = StreamRsocket.open(provider(), Pair.CONFIG))
         {
             final String listening = peer.awaitLine("LISTENING", Duration.ofSeconds(30));
             final int port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
             client.keepAliveIdleSeconds(1);
             client.keepAlive(true);
-            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            client.connect(new InetSocketAddress(testAddress(), port));
             peer.awaitLine("CONNECTED", Duration.ofSeconds(10));
             assertTrue(Pair.within(5_000, () -> client.keepaliveProbes() >= 2), "probes " + client.keepaliveProbes());
-            assertEquals(CONNECT_RDWR, client.state, "a healthy peer process survives the probes");
+            assertEquals(CONNECT_RDWR, client.state(), "a healthy peer process survives the probes");
 
             peer.process().destroyForcibly();
-            assertTrue(Pair.within(5_000, () -> 0 == (client.state & RsocketState.CONNECTED)),
-                "an idle socket must notice its peer's death: " + RsocketState.toString(client.state));
+            assertTrue(Pair.within(5_000, () -> 0 == (client.state() & RsocketState.CONNECTED)),
+                "an idle socket must notice its peer's death: " + RsocketState.toString(client.state()));
             final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
             final int rc = client.recv(buf, 0, 8, 0);
             assertTrue(0 == rc || -Errno.ECONNRESET.code() == rc, "recv gave " + rc);
@@ -92,9 +94,9 @@ class KeepaliveTest
     }
 
     @Test
-    void shouldKeepAHealthyIdleConnectionAndLeaveNoThread() throws Exception
+    public void shouldKeepAHealthyIdleConnectionAndLeaveNoThread() throws Exception
     {
-        try (Pair pair = Pair.connect(-1))
+        try (Pair pair = Pair.connect(provider(), -1))
         {
             for (final StreamRsocket rs : new StreamRsocket[] {pair.client, pair.server})
             {
@@ -103,33 +105,33 @@ class KeepaliveTest
             }
             assertTrue(Pair.within(10_000, () -> pair.client.keepaliveProbes() >= 3 && pair.server.keepaliveProbes() >= 3),
                 "probes " + pair.client.keepaliveProbes() + "/" + pair.server.keepaliveProbes());
-            assertEquals(CONNECT_RDWR, pair.client.state);
-            assertEquals(CONNECT_RDWR, pair.server.state);
+            assertEquals(CONNECT_RDWR, pair.client.state());
+            assertEquals(CONNECT_RDWR, pair.server.state());
             // Probes carry no immediate: no receive completion, no data, no error at either end.
             final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
-            assertEquals(-Errno.EAGAIN.code(), pair.server.recv(buf, 0, 8, DataPath.MSG_DONTWAIT));
-            assertEquals(-Errno.EAGAIN.code(), pair.client.recv(buf, 0, 8, DataPath.MSG_DONTWAIT));
+            assertEquals(-Errno.EAGAIN.code(), pair.server.recv(buf, 0, 8, StreamRsocket.MSG_DONTWAIT));
+            assertEquals(-Errno.EAGAIN.code(), pair.client.recv(buf, 0, 8, StreamRsocket.MSG_DONTWAIT));
             assertEquals(0, pair.server.available());
             Pair.assertWorks(pair.client, pair.server);
             Pair.assertWorks(pair.server, pair.client);
             assertEquals(0, pair.client.takeError());
-            assertEquals(2, KeepaliveService.registered());
+            assertEquals(2, StreamRsocket.keepaliveSockets());
         }
-        assertEquals(0, KeepaliveService.registered());
+        assertEquals(0, StreamRsocket.keepaliveSockets());
         assertTrue(Pair.within(3_000, () -> Thread.getAllStackTraces().keySet().stream()
             .noneMatch(t -> t.getName().equals("rdmasockets-rsocket-keepalive"))), "the keepalive thread exits");
     }
 
     @Test
-    void shouldRefuseAnIdleTimeOutOfRange() throws Exception
+    public void shouldRefuseAnIdleTimeOutOfRange() throws Exception
     {
-        try (StreamRsocket rs = StreamRsocket.open(Pair.PROVIDER, Pair.CONFIG))
+        try (StreamRsocket rs = StreamRsocket.open(provider(), Pair.CONFIG))
         {
             final var e = assertThrows(io.rdmasockets.common.ErrnoException.class, () -> rs.keepAliveIdleSeconds(0));
             assertEquals(Errno.EINVAL.code(), e.errno());
             rs.keepAlive(true);
             assertTrue(rs.keepAlive());
-            assertEquals(0, KeepaliveService.registered(), "registered only once connected");
+            assertEquals(0, StreamRsocket.keepaliveSockets(), "registered only once connected");
         }
     }
 }

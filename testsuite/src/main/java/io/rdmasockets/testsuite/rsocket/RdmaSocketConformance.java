@@ -1,6 +1,10 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.testsuite.rsocket;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.ErrnoCarrier;
+import io.rdmasockets.rsocket.RdmaConnectException;
+import io.rdmasockets.rsocket.RdmaSocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,18 +31,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import static io.rdmasockets.rsocket.Loopback.crc;
-import static io.rdmasockets.rsocket.Loopback.random;
+import static io.rdmasockets.testsuite.rsocket.Loopback.crc;
+import static io.rdmasockets.testsuite.rsocket.Loopback.random;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link RdmaSocket} end to end over the tcp provider on loopback. */
+/** {@link RdmaSocket} end to end on the provider under test. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RdmaSocketTest
+public abstract class RdmaSocketConformance extends AbstractVerbsTest
 {
     private Loopback loop;
 
     @AfterEach
-    void closeAll()
+    public void closeAll()
     {
         if (null != loop)
         {
@@ -49,9 +53,9 @@ class RdmaSocketTest
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 1000, 65_536, 1_000_003, 4 << 20})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldRoundTripStreamsWithChecksums(final int size) throws Exception
+    public void shouldRoundTripStreamsWithChecksums(final int size) throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final byte[] up = random(size, 1);
         final byte[] down = random(size, 2);
         final Future<byte[]> atServer = loop.async(() -> drain(loop.server.getInputStream()));
@@ -72,9 +76,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldReadSingleBytesAndReportAvailable() throws Exception
+    public void shouldReadSingleBytesAndReportAvailable() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         loop.client.getOutputStream().write(new byte[] {(byte)0xFF, 0, 42, 7, -2});
         final InputStream in = loop.server.getInputStream();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -94,9 +98,9 @@ class RdmaSocketTest
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void shouldMoveHeapAndDirectByteBuffers(final boolean direct) throws Exception
+    public void shouldMoveHeapAndDirectByteBuffers(final boolean direct) throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final byte[] data = random(1 << 20, 3);
         final ByteBuffer src = direct ? ByteBuffer.allocateDirect(data.length + 20) : ByteBuffer.allocate(data.length + 20);
         src.position(10);
@@ -128,9 +132,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldMoveMemorySegments() throws Exception
+    public void shouldMoveMemorySegments() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         try (Arena arena = Arena.ofShared())
         {
             final MemorySegment src = arena.allocate(300_000);
@@ -164,9 +168,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldScatterAndGather() throws Exception
+    public void shouldScatterAndGather() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final byte[] a = random(10_000, 5);
         final byte[] b = random(70_000, 6);
         final byte[] c = random(123, 7);
@@ -210,9 +214,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldReportEndOfStreamOnEveryApiAndStillAnswerAfterHalfClose() throws Exception
+    public void shouldReportEndOfStreamOnEveryApiAndStillAnswerAfterHalfClose() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         loop.client.getOutputStream().write(new byte[] {9, 8, 7});
         loop.client.shutdownOutput();
         assertTrue(loop.client.isOutputShutdown());
@@ -251,9 +255,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldReturnEndOfStreamAfterShutdownInputAndWakeABlockedReader() throws Exception
+    public void shouldReturnEndOfStreamAfterShutdownInputAndWakeABlockedReader() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final Future<Integer> reader = loop.async(() -> loop.server.getInputStream().read());
         assertThrows(TimeoutException.class, () -> reader.get(200, TimeUnit.MILLISECONDS));
         loop.server.shutdownInput();
@@ -266,12 +270,12 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldChurnWithSmallBuffers() throws Exception
+    public void shouldChurnWithSmallBuffers() throws Exception
     {
-        loop = new Loopback();
+        loop = new Loopback(provider());
         loop.listener.setOption(StandardSocketOptions.SO_RCVBUF, 2048);
         loop.listener.setOption(StandardSocketOptions.SO_SNDBUF, 2048);
-        final RdmaSocket client = new RdmaSocket(Loopback.PROVIDER)
+        final RdmaSocket client = new RdmaSocket(provider())
             .setOption(StandardSocketOptions.SO_RCVBUF, 2048)
             .setOption(StandardSocketOptions.SO_SNDBUF, 2048);
         loop.connect(client);
@@ -288,9 +292,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldReadAndWriteConcurrentlyOnOneSocket() throws Exception
+    public void shouldReadAndWriteConcurrentlyOnOneSocket() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final byte[] data = random(4 << 20, 10);
         // The server echoes; the client writes on one thread and reads the echo on another.
         final Future<Void> echo = loop.async(() ->
@@ -318,9 +322,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldTimeOutAReadWithSoTimeoutAndStayUsable() throws Exception
+    public void shouldTimeOutAReadWithSoTimeoutAndStayUsable() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         loop.client.setSoTimeout(200);
         assertEquals(200, loop.client.getSoTimeout());
         final long start = System.nanoTime();
@@ -353,9 +357,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldWakeATimedReadWhenClosed() throws Exception
+    public void shouldWakeATimedReadWhenClosed() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         loop.client.setSoTimeout(30_000);
         final Future<Integer> reader = loop.async(() -> loop.client.getInputStream().read());
         assertThrows(TimeoutException.class, () -> reader.get(200, TimeUnit.MILLISECONDS));
@@ -365,9 +369,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldWakeABlockedReadWhenClosed() throws Exception
+    public void shouldWakeABlockedReadWhenClosed() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final Future<Integer> reader = loop.async(() -> loop.client.read(ByteBuffer.allocateDirect(16)));
         assertThrows(TimeoutException.class, () -> reader.get(200, TimeUnit.MILLISECONDS));
         final long start = System.nanoTime();
@@ -382,10 +386,10 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldWakeABlockedWriteWhenClosed() throws Exception
+    public void shouldWakeABlockedWriteWhenClosed() throws Exception
     {
-        loop = new Loopback();
-        final RdmaSocket client = new RdmaSocket(Loopback.PROVIDER).setOption(StandardSocketOptions.SO_SNDBUF, 4096);
+        loop = new Loopback(provider());
+        final RdmaSocket client = new RdmaSocket(provider()).setOption(StandardSocketOptions.SO_SNDBUF, 4096);
         loop.listener.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
         loop.connect(client);
         // Nobody reads at the server: the writer runs out of credits and blocks.
@@ -398,9 +402,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldFailWritesOnceThePeerIsGone() throws Exception
+    public void shouldFailWritesOnceThePeerIsGone() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         loop.server.close();
         assertEquals(-1, loop.client.getInputStream().read(), "end of stream first");
         final OutputStream out = loop.client.getOutputStream();
@@ -417,18 +421,18 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldRefuseAConnectionToAClosedPortWithEconnrefused() throws Exception
+    public void shouldRefuseAConnectionToAClosedPortWithEconnrefused() throws Exception
     {
         // A kernel socket closes synchronously; the tcp provider's listener closes asynchronously and may
         // still take (then reset) the connection for a moment, which reads as ETIMEDOUT.
         final int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        try (ServerSocket probe = new ServerSocket(0, 1, testAddress()))
         {
             port = probe.getLocalPort();
         }
-        final RdmaSocket socket = new RdmaSocket(Loopback.PROVIDER);
+        final RdmaSocket socket = new RdmaSocket(provider());
         final ConnectException e = assertThrows(ConnectException.class,
-            () -> socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            () -> socket.connect(new InetSocketAddress(testAddress(), port)));
         assertInstanceOf(RdmaConnectException.class, e);
         assertEquals(Errno.ECONNREFUSED.code(), ((ErrnoCarrier)e).errno());
         assertEquals("ECONNREFUSED", ((ErrnoCarrier)e).errnoName());
@@ -438,11 +442,11 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldTimeOutAConnectToAPeerThatNeverAnswers() throws Exception
+    public void shouldTimeOutAConnectToAPeerThatNeverAnswers() throws Exception
     {
         // A plain TCP listener that never accepts: the tcp provider's request goes unanswered.
-        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            RdmaSocket socket = new RdmaSocket(Loopback.PROVIDER))
+        try (ServerSocket silent = new ServerSocket(0, 1, testAddress());
+            RdmaSocket socket = new RdmaSocket(provider()))
         {
             final long start = System.nanoTime();
             final SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
@@ -456,9 +460,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldThrowEbadfOnEveryOperationOnceClosed() throws Exception
+    public void shouldThrowEbadfOnEveryOperationOnceClosed() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final InputStream in = loop.client.getInputStream();
         final OutputStream out = loop.client.getOutputStream();
         loop.client.close();
@@ -481,10 +485,10 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldRejectIoBeforeConnectAndASecondConnect() throws Exception
+    public void shouldRejectIoBeforeConnectAndASecondConnect() throws Exception
     {
-        loop = new Loopback().connect();
-        try (RdmaSocket fresh = new RdmaSocket(Loopback.PROVIDER))
+        loop = new Loopback(provider()).connect();
+        try (RdmaSocket fresh = new RdmaSocket(provider()))
         {
             assertFalse(fresh.isConnected());
             assertNull(fresh.getRemoteSocketAddress());
@@ -496,9 +500,9 @@ class RdmaSocketTest
     }
 
     @Test
-    void shouldExposeBothEndsAddresses() throws Exception
+    public void shouldExposeBothEndsAddresses() throws Exception
     {
-        loop = new Loopback().connect();
+        loop = new Loopback(provider()).connect();
         final InetSocketAddress clientLocal = (InetSocketAddress)loop.client.getLocalSocketAddress();
         final InetSocketAddress clientRemote = (InetSocketAddress)loop.client.getRemoteSocketAddress();
         final InetSocketAddress serverLocal = (InetSocketAddress)loop.server.getLocalSocketAddress();

@@ -1,8 +1,10 @@
-package io.rdmasockets.rsocket.engine;
+package io.rdmasockets.testsuite.rsocket.engine;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -24,11 +26,10 @@ import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The engine end to end over the tcp provider on loopback (the full conformance suite comes later). */
+/** The engine ({@code StreamRsocket}) end to end: transfers, half close, peek, EAGAIN, refused ports, races with close. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class StreamRsocketTest
+public abstract class StreamRsocketConformance extends AbstractVerbsTest
 {
-    private final VerbsProvider provider = Verbs.provider("tcp").orElseThrow();
     private final RsocketConfig config = RsocketConfig.defaults();
     private StreamRsocket listener;
     private StreamRsocket client;
@@ -36,7 +37,7 @@ class StreamRsocketTest
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     @AfterEach
-    void closeAll()
+    public void closeAll()
     {
         threads.shutdownNow();
         for (final StreamRsocket rs : new StreamRsocket[] {client, server, listener})
@@ -50,7 +51,7 @@ class StreamRsocketTest
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 2048, 65_536, 1_000_003, 16 << 20})
-    void shouldMoveBytesExactlyInBothDirections(final int size) throws Exception
+    public void shouldMoveBytesExactlyInBothDirections(final int size) throws Exception
     {
         connect(-1);
         final byte[] up = random(size, 1);
@@ -66,7 +67,7 @@ class StreamRsocketTest
     }
 
     @Test
-    void shouldChurnCreditsAndSglWithTinyBuffers() throws Exception
+    public void shouldChurnCreditsAndSglWithTinyBuffers() throws Exception
     {
         connect(4096);
         final byte[] up = random(3 << 20, 3);
@@ -77,7 +78,7 @@ class StreamRsocketTest
     }
 
     @Test
-    void shouldDeliverEndOfStreamAfterRemainingDataOnHalfClose() throws Exception
+    public void shouldDeliverEndOfStreamAfterRemainingDataOnHalfClose() throws Exception
     {
         connect(-1);
         final byte[] msg = random(1000, 4);
@@ -95,7 +96,7 @@ class StreamRsocketTest
     }
 
     @RepeatedTest(30)
-    void shouldDeliverEndOfStreamBothWaysWhenBothSidesHalfCloseAtOnce() throws Exception
+    public void shouldDeliverEndOfStreamBothWaysWhenBothSidesHalfCloseAtOnce() throws Exception
     {
         connect(-1);
         // Readers already blocked on both sides, so each side's reader handles the peer's SHUTDOWN while its
@@ -118,7 +119,7 @@ class StreamRsocketTest
      * FFM runtime reports as IllegalStateException).
      */
     @RepeatedTest(25)
-    void shouldGiveEveryCallerRacingCloseAnErrnoNeverAFreedBuffer(final org.junit.jupiter.api.RepetitionInfo rep)
+    public void shouldGiveEveryCallerRacingCloseAnErrnoNeverAFreedBuffer(final org.junit.jupiter.api.RepetitionInfo rep)
         throws Exception
     {
         connect(4096);
@@ -134,9 +135,9 @@ class StreamRsocketTest
         final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         final java.util.List<Runnable> ops = java.util.List.of(
             () -> client.send(big, 0, (int)big.byteSize(), 0),
-            () -> client.send(big, 0, 100, DataPath.MSG_DONTWAIT),
+            () -> client.send(big, 0, 100, StreamRsocket.MSG_DONTWAIT),
             () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, 0),
-            () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, DataPath.MSG_DONTWAIT),
+            () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, StreamRsocket.MSG_DONTWAIT),
             client::pollEvents,
             client::available,
             () -> client.shutdown(StreamRsocket.SHUT_WR));
@@ -176,7 +177,7 @@ class StreamRsocketTest
     }
 
     @Test
-    void shouldReportEndOfStreamAndResetAfterThePeerCloses() throws Exception
+    public void shouldReportEndOfStreamAndResetAfterThePeerCloses() throws Exception
     {
         connect(-1);
         server.close();
@@ -192,17 +193,17 @@ class StreamRsocketTest
     }
 
     @Test
-    void shouldGiveEagainWithoutDataWhenNonBlocking() throws Exception
+    public void shouldGiveEagainWithoutDataWhenNonBlocking() throws Exception
     {
         connect(-1);
         final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
-        assertEquals(-Errno.EAGAIN.code(), client.recv(buf, 0, 16, DataPath.MSG_DONTWAIT));
+        assertEquals(-Errno.EAGAIN.code(), client.recv(buf, 0, 16, StreamRsocket.MSG_DONTWAIT));
         server.nonblocking(true);
         assertEquals(-Errno.EAGAIN.code(), server.recv(buf, 0, 16, 0));
     }
 
     @Test
-    void shouldPeekWithoutConsuming() throws Exception
+    public void shouldPeekWithoutConsuming() throws Exception
     {
         connect(-1);
         writeFully(client, new byte[] {1, 2, 3});
@@ -210,37 +211,37 @@ class StreamRsocketTest
         while (server.available() < 3)
         {
             Thread.onSpinWait();
-            server.recv(buf, 0, 0, DataPath.MSG_DONTWAIT);
+            server.recv(buf, 0, 0, StreamRsocket.MSG_DONTWAIT);
         }
-        assertEquals(3, server.recv(buf, 0, 3, DataPath.MSG_PEEK));
+        assertEquals(3, server.recv(buf, 0, 3, StreamRsocket.MSG_PEEK));
         assertEquals(3, server.recv(buf, 0, 3, 0));
         assertArrayEquals(new byte[] {1, 2, 3}, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }
 
     @Test
-    void shouldRefuseAClosedPort() throws Exception
+    public void shouldRefuseAClosedPort() throws Exception
     {
         // A kernel socket closes at once; the tcp provider's listener socket lingers until its reactor
         // deregisters it, taking (then resetting) a connect meanwhile, which reads as ETIMEDOUT.
         final InetSocketAddress address;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, testAddress()))
         {
-            address = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+            address = new InetSocketAddress(testAddress(), probe.getLocalPort());
         }
-        client = StreamRsocket.open(provider, config);
+        client = StreamRsocket.open(provider(), config);
         final ErrnoException e = assertThrows(ErrnoException.class, () -> client.connect(address));
         assertEquals(Errno.ECONNREFUSED.code(), e.errno(), e.getMessage());
     }
 
     private void connect(final int bufferSize) throws Exception
     {
-        listener = StreamRsocket.open(provider, config);
+        listener = StreamRsocket.open(provider(), config);
         listener.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.bind(new InetSocketAddress(testAddress(), 0));
         listener.listen(8);
-        client = StreamRsocket.open(provider, config);
+        client = StreamRsocket.open(provider(), config);
         client.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
-        client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.localAddress().getPort()));
+        client.connect(new InetSocketAddress(testAddress(), listener.localAddress().getPort()));
         server = listener.accept();
     }
 

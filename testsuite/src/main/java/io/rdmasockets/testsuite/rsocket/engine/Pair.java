@@ -1,19 +1,18 @@
-package io.rdmasockets.rsocket.engine;
+package io.rdmasockets.testsuite.rsocket.engine;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.rsocket.config.RsocketConfig;
-import io.rdmasockets.verbs.Verbs;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import io.rdmasockets.verbs.VerbsProvider;
 
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
-/** A connected pair over the tcp provider on loopback, and helpers the engine tests share. */
+/** A connected pair over the provider under test, and helpers the engine suites share. */
 final class Pair implements AutoCloseable
 {
-    static final VerbsProvider PROVIDER = Verbs.provider("tcp").orElseThrow();
     static final RsocketConfig CONFIG = RsocketConfig.defaults();
 
     final StreamRsocket listener;
@@ -28,27 +27,27 @@ final class Pair implements AutoCloseable
     }
 
     /** @param bufferSize ring sizes, or -1 for the defaults. @return a connected pair. */
-    static Pair connect(final int bufferSize) throws Exception
+    static Pair connect(final VerbsProvider provider, final int bufferSize) throws Exception
     {
-        final StreamRsocket listener = listen(bufferSize);
-        final StreamRsocket client = StreamRsocket.open(PROVIDER, CONFIG);
+        final StreamRsocket listener = listen(provider, bufferSize);
+        final StreamRsocket client = StreamRsocket.open(provider, CONFIG);
         client.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
         client.connect(addressOf(listener));
         return new Pair(listener, client, listener.accept());
     }
 
-    static StreamRsocket listen(final int bufferSize) throws Exception
+    static StreamRsocket listen(final VerbsProvider provider, final int bufferSize) throws Exception
     {
-        final StreamRsocket listener = StreamRsocket.open(PROVIDER, CONFIG);
+        final StreamRsocket listener = StreamRsocket.open(provider, CONFIG);
         listener.sizes(bufferSize, bufferSize, -1, -1, -1, -1);
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener.bind(new InetSocketAddress(AbstractVerbsTest.testAddress(), 0));
         listener.listen(8);
         return listener;
     }
 
     static InetSocketAddress addressOf(final StreamRsocket listener)
     {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
+        return new InetSocketAddress(AbstractVerbsTest.testAddress(), listener.localAddress().getPort());
     }
 
     /** Waits up to {@code timeoutMs} for {@code condition}, without calling into any socket. */

@@ -984,14 +984,14 @@ public final class StreamRsocket implements AutoCloseable
 
     private int shutdown(final int how, final long deadlineNs)
     {
+        if (how < SHUT_RD || how > SHUT_RDWR)
+        {
+            return -Errno.EINVAL.code();
+        }
         final DataPath d = data;
         if (null == d || 0 == (state & CONNECTED))
         {
             return 0 != (state & (DISCONNECTED | ERROR)) ? 0 : -Errno.ENOTCONN.code();
-        }
-        if (how < SHUT_RD || how > SHUT_RDWR)
-        {
-            return -Errno.EINVAL.code();
         }
         final int ctrl = d.shutdownState(how);
         if (ctrl < 0)

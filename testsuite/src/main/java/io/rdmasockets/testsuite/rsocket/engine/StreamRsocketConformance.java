@@ -95,6 +95,71 @@ public abstract class StreamRsocketConformance extends AbstractVerbsTest
         assertArrayEquals(reply, readFully(client, reply.length));
     }
 
+    /**
+     * A reader much slower than its writer, on rings small enough that the writer keeps running out of
+     * credits and ring space: every byte arrives in order, and nobody deadlocks waiting for an update.
+     */
+    @Test
+    public void shouldNeitherLoseNorDeadlockWithASlowReader() throws Exception
+    {
+        connect(4096);
+        final byte[] up = random(1 << 20, 6);
+        final CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeFully(client, up), threads);
+        final byte[] got = new byte[up.length];
+        final MemorySegment dst = MemorySegment.ofArray(got);
+        int off = 0;
+        int reads = 0;
+        while (off < got.length)
+        {
+            // Small reads with pauses: the ring fills, credits run out, updates trickle back.
+            final int n = server.recv(dst, off, Math.min(777, got.length - off), 0);
+            assertTrue(n > 0, "recv at " + off + ": " + (n < 0 ? Errno.nameOf(-n) : "EOF"));
+            off += n;
+            if (0 == ++reads % 64)
+            {
+                Thread.sleep(1);
+            }
+        }
+        writer.get(50, TimeUnit.SECONDS);
+        assertArrayEquals(up, got);
+    }
+
+    /** SHUT_RD (rshutdown, wire-protocol doc section 4.2): reads end at once, writes go on, nothing is sent. */
+    @Test
+    public void shouldEndReadsButKeepWritingAfterShutRd() throws Exception
+    {
+        connect(-1);
+        final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+        assertEquals(0, client.shutdown(StreamRsocket.SHUT_RD));
+        assertEquals(0, client.recv(buf, 0, 16, 0), "end of stream for our own reads");
+        final byte[] msg = random(3000, 7);
+        writeFully(client, msg);
+        assertArrayEquals(msg, readFully(server, msg.length), "the write side still works");
+        assertEquals(-Errno.EAGAIN.code(), server.recv(buf, 0, 16, StreamRsocket.MSG_DONTWAIT),
+            "the peer got no end of stream: we can still write");
+        assertNotEquals(0, client.pollEvents() & StreamRsocket.POLLIN, "a shut read side polls readable (EOF)");
+    }
+
+    /**
+     * SHUT_RDWR: the peer reads its data then end of stream; the completed DISCONNECT leaves us
+     * disconnected, so writes fail with ECONNRESET as in C, and reads give 0.
+     */
+    @Test
+    public void shouldEndBothDirectionsAfterShutRdwr() throws Exception
+    {
+        connect(-1);
+        final byte[] msg = random(5000, 8);
+        writeFully(client, msg);
+        assertEquals(0, client.shutdown(StreamRsocket.SHUT_RDWR));
+        assertArrayEquals(msg, readFully(server, msg.length), "data sent before the shutdown arrives");
+        final MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+        assertEquals(0, server.recv(buf, 0, 16, 0), "then the peer reads end of stream");
+        assertEquals(-Errno.ECONNRESET.code(), client.send(buf, 0, 16, 0));
+        assertEquals(0, client.recv(buf, 0, 16, 0));
+        assertEquals(0, client.shutdown(StreamRsocket.SHUT_RDWR), "a second shutdown is harmless");
+        assertEquals(-Errno.EINVAL.code(), server.shutdown(7), "an unknown mode is refused");
+    }
+
     @RepeatedTest(30)
     public void shouldDeliverEndOfStreamBothWaysWhenBothSidesHalfCloseAtOnce() throws Exception
     {

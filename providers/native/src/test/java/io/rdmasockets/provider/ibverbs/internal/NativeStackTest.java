@@ -2,7 +2,9 @@ package io.rdmasockets.provider.ibverbs.internal;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,13 +77,28 @@ class NativeStackTest
     void shouldTellTheExactFlagWhenNativeAccessIsNotEnabled() throws Exception
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-            NativeAccessProbe.class.getName())).redirectErrorStream(true).start();
+        // The class path of exactly what the probe needs, wherever the tests run from (Maven, a console launcher).
+        final String classPath = Stream.of(NativeAccessProbe.class, NativeStack.class, io.rdmasockets.common.Errno.class)
+            .map(c -> codeSource(c)).distinct().collect(Collectors.joining(File.pathSeparator));
+        final Process p = new ProcessBuilder(List.of(java, "-cp", classPath, NativeAccessProbe.class.getName()))
+            .redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("CAUSE native access is not enabled for the class path: run java with " +
             "--enable-native-access=ALL-UNNAMED"), out);
         assertFalse(out.contains("WARNING: A restricted method"), "nothing restricted was called: " + out);
+    }
+
+    private static String codeSource(final Class<?> c)
+    {
+        try
+        {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        }
+        catch (final URISyntaxException e)
+        {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -538,6 +538,52 @@ final class DataPath
     }
 
     /**
+     * Prepares a poller's sleep (C's {@code rs_poll_arm} and {@code rs_get_cq_event}), with the state lock
+     * held: takes the completion events that fired, so the channel's ready listener runs again for the
+     * next one, then arms the completion queue. {@link #readiness()} then polls what completed before the arm.
+     */
+    void armForPoll()
+    {
+        if (released)
+        {
+            return;
+        }
+        boolean drained = false;
+        if (waitLock.tryLock())
+        {
+            drained = true;
+            try
+            {
+                while (ep.channel.hasEvent() && null != ep.channel.awaitEvent(0, TimeUnit.MILLISECONDS))
+                {
+                    cqArmed = false;
+                    if (++unackedEvents >= ep.sqSize + ep.rqSize)
+                    {
+                        ep.cq.acknowledgeEvents(unackedEvents);
+                        unackedEvents = 0;
+                    }
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                // awaitEvent(0) does not wait; keep the flag for the caller's own wait.
+                Thread.currentThread().interrupt();
+            }
+            finally
+            {
+                waitLock.unlock();
+            }
+        }
+        // A blocked thread may take the pending event and return without re-arming: arm anyway then. An
+        // extra event only makes some later wait look again.
+        if (!cqArmed || !drained)
+        {
+            ep.cq.requestNotify(false);
+            cqArmed = true;
+        }
+    }
+
+    /**
      * One visit of the keepalive service ({@code tcp_svc_send_keepalive}): reaps completions, so a failed
      * probe puts the socket in ERROR without the application calling in, then, when nothing moved for
      * {@code idleNs}, posts a probe: a 0-byte RDMA write without immediate to address 0, rkey 0, in a

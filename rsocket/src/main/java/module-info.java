@@ -9,4 +9,5 @@ module io.rdmasockets.rsocket {
     requires java.logging;
 
     exports io.rdmasockets.rsocket;
+    exports io.rdmasockets.rsocket.posix;
 }

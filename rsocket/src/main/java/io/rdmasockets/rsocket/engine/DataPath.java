@@ -57,6 +57,10 @@ final class DataPath
     private final SendWorkRequest wr = new SendWorkRequest(2);
     private final ReceiveWorkRequest rwr = new ReceiveWorkRequest(0).wrId(RECV_WR_ID);
     private final SgeFlyweight ctrlSge = new SgeFlyweight();
+    private final Cursor sendCursor = new Cursor();
+    private final Cursor recvCursor = new Cursor();
+    private final MemorySegment[] sendOne = new MemorySegment[1];
+    private final MemorySegment[] recvOne = new MemorySegment[1];
     private final WorkCompletions wcs;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock recvLock = new ReentrantLock();
@@ -192,55 +196,88 @@ final class DataPath
         sendLock.lock();
         try
         {
-            if (released)
-            {
-                return -Errno.EBADF.code();
-            }
-            int left = length;
-            int chunk = SendWindow.OLAP_START_SIZE;
-            int ret = 0;
-            while (left > 0)
-            {
-                if (!canSend())
-                {
-                    ret = getComp(nonblock, TEST_CAN_SEND, 0);
-                    if (0 != ret)
-                    {
-                        break;
-                    }
-                }
-                stateLock.lock();
-                try
-                {
-                    final int state = socket.state;
-                    if (0 == (state & WRITABLE))
-                    {
-                        ret = -socket.writeErrno();
-                        break;
-                    }
-                    final int xfer = send.transferSize(chunk, left);
-                    if (chunk < SendWindow.MAX_TRANSFER)
-                    {
-                        chunk <<= 1;
-                    }
-                    ret = postData(src, offset + (length - left), xfer);
-                    if (0 != ret)
-                    {
-                        break;
-                    }
-                    left -= xfer;
-                }
-                finally
-                {
-                    stateLock.unlock();
-                }
-            }
-            return 0 != ret && left == length ? ret : length - left;
+            sendOne[0] = src;
+            return (int)gather(sendOne, 1, offset, length, nonblock);
+        }
+        finally
+        {
+            sendOne[0] = null;
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * {@code rsendv}: the segments in order, as one stream of bytes (a message may take bytes of several).
+     *
+     * @param iov      the segments; each is sent whole.
+     * @param count    how many of them.
+     * @param length   their total size.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes sent (possibly fewer than asked when a wait would follow), or a negative errno.
+     */
+    long sendv(final MemorySegment[] iov, final int count, final long length, final boolean nonblock)
+    {
+        sendLock.lock();
+        try
+        {
+            return gather(iov, count, 0, length, nonblock);
         }
         finally
         {
             sendLock.unlock();
         }
+    }
+
+    /** {@code rsendv}'s loop, under the send lock. */
+    private long gather(final MemorySegment[] iov, final int count, final long offset, final long length,
+        final boolean nonblock)
+    {
+        if (released)
+        {
+            return -Errno.EBADF.code();
+        }
+        sendCursor.start(iov, count, offset);
+        long left = length;
+        int chunk = SendWindow.OLAP_START_SIZE;
+        int ret = 0;
+        while (left > 0)
+        {
+            if (!canSend())
+            {
+                ret = getComp(nonblock, TEST_CAN_SEND, 0);
+                if (0 != ret)
+                {
+                    break;
+                }
+            }
+            stateLock.lock();
+            try
+            {
+                final int state = socket.state;
+                if (0 == (state & WRITABLE))
+                {
+                    ret = -socket.writeErrno();
+                    break;
+                }
+                final int xfer = send.transferSize(chunk, left);
+                if (chunk < SendWindow.MAX_TRANSFER)
+                {
+                    chunk <<= 1;
+                }
+                ret = postData(sendCursor, xfer);
+                if (0 != ret)
+                {
+                    break;
+                }
+                left -= xfer;
+            }
+            finally
+            {
+                stateLock.unlock();
+            }
+        }
+        sendCursor.clear();
+        return 0 != ret && left == length ? ret : length - left;
     }
 
     private boolean canSend()
@@ -257,16 +294,16 @@ final class DataPath
     }
 
     /** {@code rs_write_data}: copy into the send ring (two SGEs across its end) and RDMA-write it. */
-    private int postData(final MemorySegment src, final long srcOffset, final int xfer)
+    private int postData(final Cursor src, final int xfer)
     {
         final long remoteAddress = send.targetAddress();
         final int rkey = send.targetKey();
         final int start = send.reserveRing(xfer);
         final int first = Math.min(xfer, ep.sbufSize - start);
-        MemorySegment.copy(src, srcOffset, ep.sbuf, start, first);
+        src.copyTo(ep.sbuf, start, first);
         if (xfer > first)
         {
-            MemorySegment.copy(src, srcOffset + first, ep.sbuf, 0, xfer - first);
+            src.copyTo(ep.sbuf, 0, xfer - first);
         }
         send.onDataPosted(xfer);
         final int msg = ImmediateDescriptor.encode(OP_DATA, xfer);
@@ -319,62 +356,98 @@ final class DataPath
         recvLock.lock();
         try
         {
-            if (released)
-            {
-                return -Errno.EBADF.code();
-            }
-            int left = length;
-            int ret = 0;
-            do
-            {
-                if (!hasData())
-                {
-                    ret = getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
-                    if (-Errno.ETIMEDOUT.code() == ret)
-                    {
-                        ret = -Errno.EAGAIN.code();
-                    }
-                    if (0 != ret)
-                    {
-                        break;
-                    }
-                }
-                stateLock.lock();
-                try
-                {
-                    if (!recv.hasData())
-                    {
-                        ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
-                        break;
-                    }
-                    if (0 != (flags & MSG_PEEK))
-                    {
-                        left -= recv.peek(dst, offset, left);
-                        break;
-                    }
-                    left -= recv.read(dst, offset + (length - left), left);
-                }
-                finally
-                {
-                    stateLock.unlock();
-                }
-            }
-            while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
-            stateLock.lock();
-            try
-            {
-                updateCredits();
-            }
-            finally
-            {
-                stateLock.unlock();
-            }
-            return 0 != ret && left == length ? ret : length - left;
+            recvOne[0] = dst;
+            return (int)scatter(recvOne, 1, offset, length, flags, nonblock, deadlineNs);
+        }
+        finally
+        {
+            recvOne[0] = null;
+            recvLock.unlock();
+        }
+    }
+
+    /**
+     * {@code rrecvv} filling every segment in order (C fills the first only): waits as {@link #recv} for the
+     * first bytes, then takes what has arrived, up to the segments' total.
+     *
+     * @param iov      where to copy; each is filled from its start.
+     * @param count    how many segments.
+     * @param length   their total size.
+     * @param flags    {@link #MSG_PEEK}, {@link #MSG_WAITALL}.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes received, 0 at end of stream, or a negative errno.
+     */
+    long recvv(final MemorySegment[] iov, final int count, final long length, final int flags,
+        final boolean nonblock)
+    {
+        recvLock.lock();
+        try
+        {
+            return scatter(iov, count, 0, length, flags, nonblock, 0);
         }
         finally
         {
             recvLock.unlock();
         }
+    }
+
+    /** {@code rrecv}'s loop, under the receive lock. */
+    private long scatter(final MemorySegment[] iov, final int count, final long offset, final long length,
+        final int flags, final boolean nonblock, final long deadlineNs)
+    {
+        if (released)
+        {
+            return -Errno.EBADF.code();
+        }
+        recvCursor.start(iov, count, offset);
+        long left = length;
+        int ret = 0;
+        do
+        {
+            if (!hasData())
+            {
+                ret = getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
+                if (-Errno.ETIMEDOUT.code() == ret)
+                {
+                    ret = -Errno.EAGAIN.code();
+                }
+                if (0 != ret)
+                {
+                    break;
+                }
+            }
+            stateLock.lock();
+            try
+            {
+                if (!recv.hasData())
+                {
+                    ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
+                    break;
+                }
+                if (0 != (flags & MSG_PEEK))
+                {
+                    left -= recvCursor.peekFrom(recv, left);
+                    break;
+                }
+                left -= recvCursor.readFrom(recv, left);
+            }
+            finally
+            {
+                stateLock.unlock();
+            }
+        }
+        while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
+        recvCursor.clear();
+        stateLock.lock();
+        try
+        {
+            updateCredits();
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+        return 0 != ret && left == length ? ret : length - left;
     }
 
     private boolean hasData()
@@ -918,5 +991,100 @@ final class DataPath
             .remote(remoteSglAddress + (long)recv.advertisedRemoteSge() * Endpoint.CTRL_SLOT_LENGTH, remoteSglKey);
         wr.sgl().add(ep.sbuf.address() + slot, Endpoint.CTRL_SLOT_LENGTH, ep.smr.lkey());
         post();
+    }
+
+    /**
+     * A position in a list of segments, for gather sends and scatter receives (C's {@code rs_copy_iov}); one per
+     * direction, used under that direction's lock, so nothing is allocated per call.
+     */
+    private static final class Cursor
+    {
+        private MemorySegment[] iov;
+        private int count;
+        private int index;
+        private long offset;
+
+        void start(final MemorySegment[] iov, final int count, final long offset)
+        {
+            this.iov = iov;
+            this.count = count;
+            this.index = 0;
+            this.offset = offset;
+        }
+
+        /** Drops the caller's segments. */
+        void clear()
+        {
+            iov = null;
+        }
+
+        /** Copies the next {@code length} bytes into {@code dst}, moving on. */
+        void copyTo(final MemorySegment dst, final long dstOffset, final int length)
+        {
+            long to = dstOffset;
+            int left = length;
+            while (left > 0)
+            {
+                final MemorySegment s = iov[index];
+                final long available = s.byteSize() - offset;
+                if (available <= 0)
+                {
+                    index++;
+                    offset = 0;
+                    continue;
+                }
+                final int n = (int)Math.min(available, left);
+                MemorySegment.copy(s, offset, dst, to, n);
+                offset += n;
+                to += n;
+                left -= n;
+            }
+        }
+
+        /** Consumes up to {@code length} bytes from the ring into the segments. */
+        long readFrom(final ReceiveRing ring, final long length)
+        {
+            long done = 0;
+            while (done < length && index < count && ring.hasData())
+            {
+                final MemorySegment s = iov[index];
+                final long room = Math.min(s.byteSize() - offset, length - done);
+                if (room <= 0)
+                {
+                    index++;
+                    offset = 0;
+                    continue;
+                }
+                final int n = ring.read(s, offset, (int)Math.min(room, Integer.MAX_VALUE));
+                offset += n;
+                done += n;
+            }
+            return done;
+        }
+
+        /** Copies up to {@code length} bytes without consuming them (MSG_PEEK). */
+        long peekFrom(final ReceiveRing ring, final long length)
+        {
+            long done = 0;
+            while (done < length && index < count)
+            {
+                final MemorySegment s = iov[index];
+                final long room = Math.min(s.byteSize() - offset, length - done);
+                if (room <= 0)
+                {
+                    index++;
+                    offset = 0;
+                    continue;
+                }
+                final int n = ring.peek(s, offset, (int)Math.min(room, Integer.MAX_VALUE), done);
+                if (0 == n)
+                {
+                    break;
+                }
+                offset += n;
+                done += n;
+            }
+            return done;
+        }
     }
 }

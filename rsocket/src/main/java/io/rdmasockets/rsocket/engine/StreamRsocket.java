@@ -913,6 +913,57 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /**
+     * {@code rsendv}: a gather send, with no other send in between; the bytes of several segments may share
+     * one message.
+     *
+     * @param iov    the segments, each sent whole.
+     * @param count  how many of {@code iov}.
+     * @param length their total size.
+     * @param flags  MSG_DONTWAIT.
+     * @return bytes sent, or a negative errno as {@link #send}.
+     */
+    public long sendv(final MemorySegment[] iov, final int count, final long length, final int flags)
+    {
+        final int s = state;
+        final int early = notReady(s);
+        if (0 != early)
+        {
+            return early;
+        }
+        final DataPath d = data;
+        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.sendv(iov, count, length, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /**
+     * {@code rrecvv} filling every segment in order: waits (unless non-blocking) for the first bytes, then
+     * takes what has arrived, with no other receive in between.
+     *
+     * @param iov    the segments, each filled from its start.
+     * @param count  how many of {@code iov}.
+     * @param length their total size.
+     * @param flags  MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL.
+     * @return bytes, 0 at end of stream, or a negative errno as {@link #recv(MemorySegment, long, int, int)}.
+     */
+    public long recvv(final MemorySegment[] iov, final int count, final long length, final int flags)
+    {
+        final int early = notReady(state);
+        if (0 != early)
+        {
+            return early;
+        }
+        final DataPath d = data;
+        if (null == d)
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.recvv(iov, count, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /**
      * {@code rrecv}.
      *
      * @param dst    where to copy.

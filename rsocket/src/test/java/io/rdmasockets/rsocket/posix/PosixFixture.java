@@ -154,8 +154,14 @@ abstract class PosixFixture
     /** Asserts a call failed with {@code errno}. */
     static void assertFails(final int expected, final long result)
     {
-        assertEquals(-1, result, "expected -1 with " + strerror(expected));
-        assertEquals(expected, errno(), () -> "errno " + errno() + " (" + strerror(errno()) + "), expected " +
+        assertFails(expected, result, "");
+    }
+
+    /** Asserts a call failed with {@code errno}; {@code why} says what the case is. */
+    static void assertFails(final int expected, final long result, final String why)
+    {
+        assertEquals(-1, result, () -> why + ": expected -1 with " + strerror(expected));
+        assertEquals(expected, errno(), () -> why + ": errno " + errno() + " (" + strerror(errno()) + "), expected " +
             expected + " (" + strerror(expected) + ")");
     }
 

@@ -202,6 +202,7 @@ final class DataPath
         finally
         {
             sendOne[0] = null;
+            sendCursor.clear();
             sendLock.unlock();
         }
     }
@@ -224,6 +225,7 @@ final class DataPath
         }
         finally
         {
+            sendCursor.clear();
             sendLock.unlock();
         }
     }
@@ -276,7 +278,6 @@ final class DataPath
                 stateLock.unlock();
             }
         }
-        sendCursor.clear();
         return 0 != ret && left == length ? ret : length - left;
     }
 
@@ -362,6 +363,7 @@ final class DataPath
         finally
         {
             recvOne[0] = null;
+            recvCursor.clear();
             recvLock.unlock();
         }
     }
@@ -387,6 +389,7 @@ final class DataPath
         }
         finally
         {
+            recvCursor.clear();
             recvLock.unlock();
         }
     }
@@ -437,7 +440,6 @@ final class DataPath
             }
         }
         while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
-        recvCursor.clear();
         stateLock.lock();
         try
         {

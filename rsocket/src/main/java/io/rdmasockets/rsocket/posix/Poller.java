@@ -68,7 +68,7 @@ final class Poller
         {
             return Errnos.fail(Errno.EINVAL.code());
         }
-        final long ms = null == timeout ? -1 : Math.min(timeout.toMillisRoundedUp(), Integer.MAX_VALUE);
+        final long ms = null == timeout ? -1 : timeout.toMillisRoundedUp();
         final PollContext c = acquire();
         try
         {

@@ -8,9 +8,16 @@ package io.rdmasockets.rsocket.posix;
  */
 public record Timeval(long sec, long usec)
 {
-    /** @return the timeout in milliseconds, rounded up so that a non-zero timeout always waits. */
+    /**
+     * @return the timeout in milliseconds, rounded up so that a non-zero timeout always waits, at most
+     *         {@link Integer#MAX_VALUE} (24 days).
+     */
     long toMillisRoundedUp()
     {
-        return Math.addExact(Math.multiplyExact(sec, 1000L), (usec + 999) / 1000);
+        if (sec > Integer.MAX_VALUE / 1000)
+        {
+            return Integer.MAX_VALUE;
+        }
+        return Math.min(Integer.MAX_VALUE, sec * 1000L + (usec + 999) / 1000);
     }
 }

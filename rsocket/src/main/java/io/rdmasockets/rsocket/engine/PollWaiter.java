@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * C's {@code pollsignal} (wire-protocol doc section 4.5), aimed at the waiters of the socket only.
  *
  * <p>A socket keeps its watchers as bits of one {@code long}, so watching and waking allocate nothing.
- * The first 63 waiters alive at once own a bit each; later ones share the last bit and are all woken
- * together when any socket they watch signals it (correct, only less targeted).
+ * The first 63 waiters alive at once own a bit each (taken at their first watch); later ones share the
+ * last bit and are all woken together when any socket they watch signals it (correct, only less
+ * targeted).
  *
  * <p><b>Note:</b> {@link #wake()} runs on provider and service threads: it must be quick and never block.
  */
@@ -22,31 +23,39 @@ public abstract class PollWaiter
     private static final PollWaiter[] OWNERS = new PollWaiter[SHARED];
     private static final Set<PollWaiter> SHARING = ConcurrentHashMap.newKeySet();
 
-    final long bit;
-    private final int index;
+    /** Which bit; -1 until the first watch takes one (a constructor must not publish {@code this}). */
+    private int index = -1;
 
-    /** Takes a free bit, or joins the waiters that share the last one. */
+    /** A waiter that takes its bit when it first watches a socket. */
     protected PollWaiter()
     {
-        int free = SHARED;
-        synchronized (OWNERS)
+    }
+
+    /** @return this waiter's bit, taking a free one (or the shared one) on first use; called by its thread. */
+    final long bit()
+    {
+        if (index < 0)
         {
-            for (int i = 0; i < SHARED; i++)
+            int free = SHARED;
+            synchronized (OWNERS)
             {
-                if (null == OWNERS[i])
+                for (int i = 0; i < SHARED; i++)
                 {
-                    OWNERS[i] = this;
-                    free = i;
-                    break;
+                    if (null == OWNERS[i])
+                    {
+                        OWNERS[i] = this;
+                        free = i;
+                        break;
+                    }
                 }
             }
+            if (SHARED == free)
+            {
+                SHARING.add(this);
+            }
+            index = free;
         }
-        index = free;
-        bit = 1L << free;
-        if (SHARED == free)
-        {
-            SHARING.add(this);
-        }
+        return 1L << index;
     }
 
     /**
@@ -61,15 +70,18 @@ public abstract class PollWaiter
         if (SHARED == index)
         {
             SHARING.remove(this);
-            return;
         }
-        synchronized (OWNERS)
+        else if (index >= 0)
         {
-            if (OWNERS[index] == this)
+            synchronized (OWNERS)
             {
-                OWNERS[index] = null;
+                if (OWNERS[index] == this)
+                {
+                    OWNERS[index] = null;
+                }
             }
         }
+        index = -1;
     }
 
     /**

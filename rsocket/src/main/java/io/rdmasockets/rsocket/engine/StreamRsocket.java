@@ -1104,7 +1104,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void watch(final PollWaiter waiter)
     {
-        WATCHERS.getAndBitwiseOr(this, waiter.bit);
+        WATCHERS.getAndBitwiseOr(this, waiter.bit());
     }
 
     /**
@@ -1116,7 +1116,7 @@ public final class StreamRsocket implements AutoCloseable
     {
         if (!waiter.shared())
         {
-            WATCHERS.getAndBitwiseAnd(this, ~waiter.bit);
+            WATCHERS.getAndBitwiseAnd(this, ~waiter.bit());
         }
     }
 

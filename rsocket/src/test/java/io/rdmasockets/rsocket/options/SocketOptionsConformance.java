@@ -4,8 +4,8 @@ import io.rdmasockets.common.Errno;
 import io.rdmasockets.rsocket.ErrnoCarrier;
 import io.rdmasockets.rsocket.RdmaServerSocket;
 import io.rdmasockets.rsocket.RdmaSocket;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import io.rdmasockets.verbs.VerbsContext;
-import io.rdmasockets.verbs.VerbsProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,13 +22,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * RDMA_ROUTE, with the same rules as {@code rsetsockopt}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class SocketOptionsConformance
+public abstract class SocketOptionsConformance extends AbstractVerbsTest
 {
-    /** @return the verbs provider every socket of the suite is made on. */
-    protected abstract VerbsProvider provider();
-
     @Test
-    void shouldKeepTheFlagsAndReportTheSegmentSize() throws Exception
+    public void shouldKeepTheFlagsAndReportTheSegmentSize() throws Exception
     {
         try (RdmaServerSocket server = new RdmaServerSocket(provider());
              RdmaSocket client = new RdmaSocket(provider()))
@@ -50,7 +47,7 @@ abstract class SocketOptionsConformance
             assertEquals(Errno.EINVAL.code(), errnoOf(assertThrows(SocketException.class,
                 () -> client.setOption(RDMA_ROUTE, new byte[10]))));
 
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.bind(new InetSocketAddress(testAddress(), 0));
             client.connect(server.getLocalSocketAddress());
             try (RdmaSocket accepted = server.accept())
             {
@@ -68,7 +65,7 @@ abstract class SocketOptionsConformance
     }
 
     @Test
-    void shouldKeepAnIpv6OnlyListenerOffIpv4() throws Exception
+    public void shouldKeepAnIpv6OnlyListenerOffIpv4() throws Exception
     {
         try (RdmaServerSocket server = new RdmaServerSocket(provider()))
         {

@@ -1,4 +1,4 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.rsocket.config.RsocketConfig;
 import io.rdmasockets.verbs.VerbsContext;
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** rsetsockopt and rgetsockopt: values, C's doubling and clamping, refusal once connecting, the flags. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class OptionsConformance extends PosixFixture
+public abstract class OptionsConformance extends PosixFixture
 {
     static int get(final int fd, final int level, final int name)
     {
@@ -34,7 +34,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldStartWithCsDefaults()
+    public void shouldStartWithCsDefaults()
     {
         final int fd = socket(AF_INET);
         final RsocketConfig c = RsocketConfig.process();
@@ -60,7 +60,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldSetAndReadBackAsC()
+    public void shouldSetAndReadBackAsC()
     {
         final int fd = socket(AF_INET);
         set(fd, SOL_SOCKET, SO_RCVBUF, 100_000);
@@ -101,7 +101,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldTakeCsRawOptvalAndOptlen()
+    public void shouldTakeCsRawOptvalAndOptlen()
     {
         final int fd = socket(AF_INET);
         try (Arena arena = Arena.ofConfined())
@@ -132,7 +132,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldRefuseUnknownOptionsWithEnotsupAndStructsGivenAsIntsWithEinval()
+    public void shouldRefuseUnknownOptionsWithEnotsupAndStructsGivenAsIntsWithEinval()
     {
         final int fd = socket(AF_INET);
         assertFails(ENOTSUP.code(), rsetsockopt(fd, SOL_SOCKET, 99, 1));
@@ -148,7 +148,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldRefuseSolRdmaOnceConnectingAndIgnoreBufferSizesAsC() throws Exception
+    public void shouldRefuseSolRdmaOnceConnectingAndIgnoreBufferSizesAsC() throws Exception
     {
         final int[] p = pair(AF_INET);
         for (final int fd : p)
@@ -174,7 +174,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldPassListenerSizesToAcceptedSockets()
+    public void shouldPassListenerSizesToAcceptedSockets()
     {
         final int l = listener(AF_INET);
         set(l, SOL_RDMA, RDMA_RQSIZE, 32);
@@ -199,7 +199,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldStoreARouteUntilConnecting()
+    public void shouldStoreARouteUntilConnecting()
     {
         final int fd = socket(AF_INET);
         try (Arena arena = Arena.ofConfined())
@@ -225,7 +225,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldKeepAnIpv6OnlySocketOffIpv4() throws Exception
+    public void shouldKeepAnIpv6OnlySocketOffIpv4() throws Exception
     {
         final int fd = socket(AF_INET6);
         set(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
@@ -247,7 +247,7 @@ abstract class OptionsConformance extends PosixFixture
     }
 
     @Test
-    void shouldReuseAddressesOnlyBeforeBinding()
+    public void shouldReuseAddressesOnlyBeforeBinding()
     {
         final int fd = socket(AF_INET);
         set(fd, SOL_SOCKET, SO_REUSEADDR, 1);

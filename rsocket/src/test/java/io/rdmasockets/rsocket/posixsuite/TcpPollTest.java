@@ -1,10 +1,10 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 
-/** {@link SocketCallsConformance} over the tcp provider. */
-class TcpSocketCallsTest extends SocketCallsConformance
+/** {@link PollConformance} over the tcp provider. */
+class TcpPollTest extends PollConformance
 {
     @Override
     protected VerbsProvider provider()

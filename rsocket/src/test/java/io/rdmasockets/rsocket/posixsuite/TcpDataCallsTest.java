@@ -1,10 +1,10 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 
-/** {@link PollConformance} over the tcp provider. */
-class TcpPollTest extends PollConformance
+/** {@link DataCallsConformance} over the tcp provider. */
+class TcpDataCallsTest extends DataCallsConformance
 {
     @Override
     protected VerbsProvider provider()

@@ -1,5 +1,6 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
+import io.rdmasockets.rsocket.posix.PollFd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The data path on descriptors allocates nothing in steady state: rsend, rrecv, rpoll, errno. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class AllocationConformance extends PosixFixture
+public abstract class AllocationConformance extends PosixFixture
 {
     private static final int WARMUP = 20_000;
     private static final int MEASURED = 20_000;
@@ -23,7 +24,7 @@ abstract class AllocationConformance extends PosixFixture
     private static final long TOLERANCE_BYTES = 16 * 1024;
 
     @Test
-    void shouldNotAllocatePerCall() throws Exception
+    public void shouldNotAllocatePerCall() throws Exception
     {
         final int[] p = pair(AF_INET);
         try (Arena arena = Arena.ofShared())

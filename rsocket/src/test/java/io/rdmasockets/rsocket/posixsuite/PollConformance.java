@@ -1,5 +1,8 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
+import io.rdmasockets.rsocket.posix.FdSet;
+import io.rdmasockets.rsocket.posix.PollFd;
+import io.rdmasockets.rsocket.posix.Timeval;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * measure speed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class PollConformance extends PosixFixture
+public abstract class PollConformance extends PosixFixture
 {
     /** Long enough for a poll to have gone to sleep. */
     private static final long SETTLE_MS = 150;
@@ -34,7 +37,7 @@ abstract class PollConformance extends PosixFixture
     private Pipe pipe;
 
     @AfterEach
-    void closeChannels() throws Exception
+    public void closeChannels() throws Exception
     {
         for (final java.nio.channels.Channel c : new java.nio.channels.Channel[] {jdkA, jdkB,
             null == pipe ? null : pipe.source(), null == pipe ? null : pipe.sink()})
@@ -51,7 +54,7 @@ abstract class PollConformance extends PosixFixture
     {
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.bind(new InetSocketAddress(testAddress(), 0));
             jdkA = SocketChannel.open(server.getLocalAddress());
             jdkB = server.accept();
         }
@@ -65,7 +68,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldReportReadinessAsC()
+    public void shouldReportReadinessAsC()
     {
         final int[] p = pair(AF_INET);
         final PollFd[] fds = {new PollFd(p[0], POLLIN | POLLOUT), new PollFd(p[1], POLLIN), new PollFd(-1, POLLIN),
@@ -92,7 +95,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldReportHangUpWhenThePeerLeaves() throws Exception
+    public void shouldReportHangUpWhenThePeerLeaves() throws Exception
     {
         final int[] p = pair(AF_INET);
         final PollFd[] fds = {new PollFd(p[0], 0)};
@@ -108,7 +111,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeOneCallForAnyOfRsocketsSocketChannelsAndPipes() throws Exception
+    public void shouldWakeOneCallForAnyOfRsocketsSocketChannelsAndPipes() throws Exception
     {
         final int[] p = pair(AF_INET);
         final int jdk = jdkPair();
@@ -154,7 +157,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldHonourTimeouts() throws Exception
+    public void shouldHonourTimeouts() throws Exception
     {
         final int[] p = pair(AF_INET);
         final int source = pipeFd();
@@ -181,7 +184,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeAnUnlimitedWaitWhenDataArrivesLongAfter() throws Exception
+    public void shouldWakeAnUnlimitedWaitWhenDataArrivesLongAfter() throws Exception
     {
         final int[] p = pair(AF_INET6);
         final PollFd[] fds = {new PollFd(p[0], POLLIN)};
@@ -197,7 +200,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeEveryThreadPollingTheSameSocket() throws Exception
+    public void shouldWakeEveryThreadPollingTheSameSocket() throws Exception
     {
         final int[] p = pair(AF_INET);
         final PollFd[] a = {new PollFd(p[1], POLLIN)};
@@ -211,7 +214,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldReportAListenerReadableWhenAConnectionWaits() throws Exception
+    public void shouldReportAListenerReadableWhenAConnectionWaits() throws Exception
     {
         final int l = listener(AF_INET);
         final PollFd[] fds = {new PollFd(l, POLLIN)};
@@ -229,7 +232,7 @@ abstract class PollConformance extends PosixFixture
         // A JDK server channel is readable the same way.
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.bind(new InetSocketAddress(testAddress(), 0));
             final int fd = track(rregister(server));
             final PollFd[] jdk = {new PollFd(fd, POLLIN | POLLOUT)};
             assertEquals(0, rpoll(jdk, 1, 0));
@@ -243,7 +246,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeAWriterWhenThePeerMakesRoom() throws Exception
+    public void shouldWakeAWriterWhenThePeerMakesRoom() throws Exception
     {
         final int[] p = pair(AF_INET);
         final byte[] chunk = new byte[64 * 1024];
@@ -273,7 +276,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldForgetAChannelOnRcloseAndLeaveItOpen() throws Exception
+    public void shouldForgetAChannelOnRcloseAndLeaveItOpen() throws Exception
     {
         final int source = pipeFd();
         final PollFd[] fds = {new PollFd(source, POLLIN)};
@@ -294,7 +297,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldReturnEintrWhenInterrupted() throws Exception
+    public void shouldReturnEintrWhenInterrupted() throws Exception
     {
         final int[] p = pair(AF_INET);
         final Thread[] poller = new Thread[1];
@@ -311,7 +314,7 @@ abstract class PollConformance extends PosixFixture
     }
 
     @Test
-    void shouldSelectOverRsocketsAndChannels() throws Exception
+    public void shouldSelectOverRsocketsAndChannels() throws Exception
     {
         final int[] p = pair(AF_INET);
         final int jdk = jdkPair();

@@ -1,5 +1,7 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
+import io.rdmasockets.rsocket.posix.PollFd;
+import io.rdmasockets.rsocket.posix.SockAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Setup and teardown calls: rsocket, rbind, rlisten, raccept, rconnect, rshutdown, rclose, names, rfcntl. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class SocketCallsConformance extends PosixFixture
+public abstract class SocketCallsConformance extends PosixFixture
 {
     @Test
-    void shouldRefuseWhatRsocketDoesNotTakeWithEnotsup()
+    public void shouldRefuseWhatRsocketDoesNotTakeWithEnotsup()
     {
         assertFails(ENOTSUP.code(), rsocket(provider(), AF_IB, SOCK_STREAM, 0));
         assertFails(ENOTSUP.code(), rsocket(provider(), 1, SOCK_STREAM, 0));
@@ -35,7 +37,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldHandOutTheLowestFreeDescriptorAndReuseOnlyAfterClose()
+    public void shouldHandOutTheLowestFreeDescriptorAndReuseOnlyAfterClose()
     {
         final int a = socket(AF_INET);
         final int b = socket(AF_INET);
@@ -52,14 +54,14 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldFailEveryCallOnABadDescriptorWithEbadf()
+    public void shouldFailEveryCallOnABadDescriptorWithEbadf()
     {
         final int fd = socket(AF_INET);
         assertEquals(0, rclose(fd));
         final SockAddr a = new SockAddr();
         assertFails(EBADF.code(), rlisten(fd, 1));
         assertFails(EBADF.code(), raccept(fd, a));
-        assertFails(EBADF.code(), rconnect(fd, new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)));
+        assertFails(EBADF.code(), rconnect(fd, new InetSocketAddress(testAddress(), 1)));
         assertFails(EBADF.code(), rshutdown(fd, SHUT_RDWR));
         assertFails(EBADF.code(), rsend(fd, new byte[1], 0, 1, 0));
         assertFails(EBADF.code(), rrecv(fd, new byte[1], 0, 1, 0));
@@ -71,7 +73,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldBindListenAcceptAndName()
+    public void shouldBindListenAcceptAndName()
     {
         final int l = listener(AF_INET);
         final InetSocketAddress at = addressOf(l);
@@ -96,21 +98,21 @@ abstract class SocketCallsConformance extends PosixFixture
         assertEquals(0, rgetpeername(server, name));
         assertEquals(peer.address(), name.address());
 
-        assertFails(EINVAL.code(), rbind(client, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        assertFails(EINVAL.code(), rbind(client, new InetSocketAddress(testAddress(), 0)));
         assertFails(EFAULT.code(), rbind(socket(AF_INET), null));
         assertFails(EINVAL.code(), rbind(socket(AF_INET), InetSocketAddress.createUnresolved("localhost", 0)));
         assertFails(EFAULT.code(), rgetsockname(client, null));
     }
 
     @Test
-    void shouldRefuseABusyAddressWithEaddrinuse()
+    public void shouldRefuseABusyAddressWithEaddrinuse()
     {
         final int l = listener(AF_INET);
         assertFails(EADDRINUSE.code(), rbind(socket(AF_INET), addressOf(l)));
     }
 
     @Test
-    void shouldAcceptAsCDoesOnTheWrongSockets()
+    public void shouldAcceptAsCDoesOnTheWrongSockets()
     {
         // C answers EBADF on a socket that is not listening (Linux says EINVAL).
         assertFails(EBADF.code(), raccept(socket(AF_INET), null));
@@ -122,7 +124,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeABlockedAcceptWhenTheListenerCloses() throws Exception
+    public void shouldWakeABlockedAcceptWhenTheListenerCloses() throws Exception
     {
         final int l = listener(AF_INET);
         final Future<Integer> accept = async(() -> raccept(l, null) < 0 ? errno() : 0);
@@ -133,7 +135,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldGiveAcceptedSocketsTheListenersFlags()
+    public void shouldGiveAcceptedSocketsTheListenersFlags()
     {
         final int l = listener(AF_INET);
         assertEquals(0, rfcntl(l, F_SETFL, O_NONBLOCK | 0x400));
@@ -156,7 +158,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldRefuseAConnectNobodyListensForWithEconnrefused() throws Exception
+    public void shouldRefuseAConnectNobodyListensForWithEconnrefused() throws Exception
     {
         final int fd = socket(AF_INET);
         assertFails(ECONNREFUSED.code(), rconnect(fd, closedPort()));
@@ -170,7 +172,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldConnectInTheBackgroundWhenNonblocking() throws Exception
+    public void shouldConnectInTheBackgroundWhenNonblocking() throws Exception
     {
         final int l = listener(AF_INET);
         final int fd = socket(AF_INET);
@@ -191,7 +193,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldReportAFailedNonblockingConnectThroughPollAndSoError() throws Exception
+    public void shouldReportAFailedNonblockingConnectThroughPollAndSoError() throws Exception
     {
         final int fd = track(rsocket(provider(), AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
         assertFails(EINPROGRESS.code(), rconnect(fd, closedPort()));
@@ -204,14 +206,14 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldAnswerEinprogressWhileAConnectIsUnderWay() throws Exception
+    public void shouldAnswerEinprogressWhileAConnectIsUnderWay() throws Exception
     {
         // A port that takes TCP connections but never answers the rsocket handshake keeps the connect going.
-        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        try (ServerSocket silent = new ServerSocket(0, 1, testAddress()))
         {
             final int fd = socket(AF_INET);
             assertEquals(0, rfcntl(fd, F_SETFL, O_NONBLOCK));
-            final InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            final InetSocketAddress to = new InetSocketAddress(testAddress(), silent.getLocalPort());
             assertFails(EINPROGRESS.code(), rconnect(fd, to));
             assertFails(EINPROGRESS.code(), rconnect(fd, to));
             assertFails(EAGAIN.code(), rsend(fd, new byte[1], 0, 1, 0));
@@ -223,14 +225,14 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldRefuseAConnectOnAListenerWithEinval()
+    public void shouldRefuseAConnectOnAListenerWithEinval()
     {
         final int l = listener(AF_INET);
         assertFails(EINVAL.code(), rconnect(l, addressOf(l)));
     }
 
     @Test
-    void shouldShutDownAsC()
+    public void shouldShutDownAsC()
     {
         final int[] p = pair(AF_INET);
         assertEquals(0, rshutdown(socket(AF_INET), SHUT_RDWR), "C answers 0 on a socket never connected");
@@ -245,7 +247,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldWakeABlockedReceiveWhenClosed() throws Exception
+    public void shouldWakeABlockedReceiveWhenClosed() throws Exception
     {
         final int[] p = pair(AF_INET);
         final Future<Integer> recv = async(() -> rrecv(p[0], new byte[1], 0, 1, 0) < 0 ? errno() : 0);
@@ -260,7 +262,7 @@ abstract class SocketCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldTakeIpv4AddressesOnIpv6SocketsAsMapped() throws Exception
+    public void shouldTakeIpv4AddressesOnIpv6SocketsAsMapped() throws Exception
     {
         final int l = listener(AF_INET6);
         final InetSocketAddress at = addressOf(l);
@@ -301,9 +303,9 @@ abstract class SocketCallsConformance extends PosixFixture
     /** @return a loopback port nobody listens on (a kernel port, closed). */
     static InetSocketAddress closedPort() throws Exception
     {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        try (ServerSocket probe = new ServerSocket(0, 1, testAddress()))
         {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+            return new InetSocketAddress(testAddress(), probe.getLocalPort());
         }
     }
 }

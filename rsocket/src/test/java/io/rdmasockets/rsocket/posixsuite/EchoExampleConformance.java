@@ -1,5 +1,6 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
+import io.rdmasockets.rsocket.posix.PollFd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,18 +26,18 @@ import static org.junit.jupiter.api.Assertions.*;
  * check what comes back with checksums.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class EchoExampleConformance extends PosixFixture
+public abstract class EchoExampleConformance extends PosixFixture
 {
     private static final int CLIENTS = 4;
     private static final int BYTES = 200_000;
 
     @Test
-    void shouldEchoForSeveralClientsFromOnePollLoop() throws Exception
+    public void shouldEchoForSeveralClientsFromOnePollLoop() throws Exception
     {
         final int lfd = rsocket(provider(), AF_INET, SOCK_STREAM, 0);
         assertTrue(lfd >= 0, () -> strerror(errno()));
         assertEquals(0, rsetsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, 1));
-        assertEquals(0, rbind(lfd, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        assertEquals(0, rbind(lfd, new InetSocketAddress(testAddress(), 0)));
         assertEquals(0, rlisten(lfd, 16));
         final InetSocketAddress at = addressOf(lfd);
         final Pipe stop = Pipe.open();

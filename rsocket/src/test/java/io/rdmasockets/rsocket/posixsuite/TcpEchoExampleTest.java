@@ -1,4 +1,4 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;

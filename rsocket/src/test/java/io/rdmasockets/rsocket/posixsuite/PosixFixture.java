@@ -1,6 +1,7 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
-import io.rdmasockets.verbs.VerbsProvider;
+import io.rdmasockets.rsocket.posix.SockAddr;
+import io.rdmasockets.testsuite.AbstractVerbsTest;
 import org.junit.jupiter.api.AfterEach;
 
 import java.lang.foreign.MemorySegment;
@@ -20,11 +21,11 @@ import static io.rdmasockets.rsocket.posix.Rsockets.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * What the facade's conformance suites share: the provider (the one place a provider module overrides), loopback
- * listeners and connected descriptor pairs, platform threads for blocking work, and the closing of every
- * descriptor a test opened.
+ * What the facade's conformance suites share: the provider ({@link #provider()}, the one method a provider module
+ * overrides), listeners on {@link #testAddress()} and connected descriptor pairs, platform threads for blocking
+ * work, and the closing of every descriptor a test opened. IPv6 cases use {@code ::1}.
  */
-abstract class PosixFixture
+public abstract class PosixFixture extends AbstractVerbsTest
 {
     private final List<Integer> fds = new ArrayList<>();
     // Own platform threads: the common pool has one worker on two cores.
@@ -35,11 +36,9 @@ abstract class PosixFixture
         return t;
     });
 
-    /** @return the verbs provider every socket of the suite is made on. */
-    protected abstract VerbsProvider provider();
-
+    /** Closes every descriptor the test opened and stops its threads. */
     @AfterEach
-    void closeAll()
+    public void closeDescriptors()
     {
         threads.shutdownNow();
         for (final int fd : fds)
@@ -64,7 +63,7 @@ abstract class PosixFixture
         return fd;
     }
 
-    /** @return a listening socket on 127.0.0.1 (or ::1 for AF_INET6), an ephemeral port. */
+    /** @return a listening socket on {@link #testAddress()} (::1 for AF_INET6), an ephemeral port. */
     int listener(final int domain)
     {
         final int fd = socket(domain);
@@ -74,11 +73,12 @@ abstract class PosixFixture
         return fd;
     }
 
+    /** @return {@link #testAddress()} for AF_INET, {@code ::1} for AF_INET6. */
     static InetAddress loopback(final int domain)
     {
         try
         {
-            return InetAddress.getByName(AF_INET6 == domain ? "::1" : "127.0.0.1");
+            return AF_INET6 == domain ? InetAddress.getByName("::1") : testAddress();
         }
         catch (final java.net.UnknownHostException e)
         {

@@ -1,10 +1,10 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 
-/** {@link DataCallsConformance} over the tcp provider. */
-class TcpDataCallsTest extends DataCallsConformance
+/** {@link OptionsConformance} over the tcp provider. */
+class TcpOptionsTest extends OptionsConformance
 {
     @Override
     protected VerbsProvider provider()

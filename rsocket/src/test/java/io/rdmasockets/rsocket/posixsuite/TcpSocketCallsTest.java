@@ -1,10 +1,10 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;
 
-/** {@link OptionsConformance} over the tcp provider. */
-class TcpOptionsTest extends OptionsConformance
+/** {@link SocketCallsConformance} over the tcp provider. */
+class TcpSocketCallsTest extends SocketCallsConformance
 {
     @Override
     protected VerbsProvider provider()

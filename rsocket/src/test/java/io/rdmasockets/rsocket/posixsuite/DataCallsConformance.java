@@ -1,5 +1,7 @@
-package io.rdmasockets.rsocket.posix;
+package io.rdmasockets.rsocket.posixsuite;
 
+import io.rdmasockets.rsocket.posix.MsgHdr;
+import io.rdmasockets.rsocket.posix.SockAddr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,11 +23,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The send and receive family: every buffer kind, flags, vectors and messages, with checksums. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class DataCallsConformance extends PosixFixture
+public abstract class DataCallsConformance extends PosixFixture
 {
     @ParameterizedTest
     @ValueSource(ints = {1, 4096, 1_000_003, 4 << 20})
-    void shouldMoveBytesBothWaysWithChecksums(final int size) throws Exception
+    public void shouldMoveBytesBothWaysWithChecksums(final int size) throws Exception
     {
         final int[] p = pair(AF_INET);
         final byte[] up = random(size, 1);
@@ -61,7 +63,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldMoveByteBuffersAndAdvanceTheirPositions()
+    public void shouldMoveByteBuffersAndAdvanceTheirPositions()
     {
         final int[] p = pair(AF_INET);
         final ByteBuffer direct = ByteBuffer.allocateDirect(64);
@@ -86,7 +88,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldNotWaitWithMsgDontwaitOrONonblock()
+    public void shouldNotWaitWithMsgDontwaitOrONonblock()
     {
         final int[] p = pair(AF_INET);
         final byte[] b = new byte[8];
@@ -118,7 +120,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldPeekAndWaitForAll() throws Exception
+    public void shouldPeekAndWaitForAll() throws Exception
     {
         final int[] p = pair(AF_INET);
         sendAll(p[0], new byte[] {10, 20, 30});
@@ -141,7 +143,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldRefuseAnAddressOnAStreamWithEisconn() throws Exception
+    public void shouldRefuseAnAddressOnAStreamWithEisconn() throws Exception
     {
         final int[] p = pair(AF_INET);
         final MemorySegment one = bytes((byte)1);
@@ -156,7 +158,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldFailOnUnconnectedSocketsAndBadBuffers()
+    public void shouldFailOnUnconnectedSocketsAndBadBuffers()
     {
         final int fd = socket(AF_INET);
         assertFails(ENOTCONN.code(), rsend(fd, new byte[1], 0, 1, 0));
@@ -173,7 +175,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldGatherAndScatterWithChecksums() throws Exception
+    public void shouldGatherAndScatterWithChecksums() throws Exception
     {
         final int[] p = pair(AF_INET);
         final byte[] data = random(300_001, 7);
@@ -210,7 +212,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldSendAndReceiveMessagesWithChecksums() throws Exception
+    public void shouldSendAndReceiveMessagesWithChecksums() throws Exception
     {
         final int[] p = pair(AF_INET);
         final byte[] data = random(150_000, 9);
@@ -259,7 +261,7 @@ abstract class DataCallsConformance extends PosixFixture
     }
 
     @Test
-    void shouldSeeTheEndOfTheStreamAndTheResetAfterThePeerLeaves() throws Exception
+    public void shouldSeeTheEndOfTheStreamAndTheResetAfterThePeerLeaves() throws Exception
     {
         final int[] p = pair(AF_INET);
         sendAll(p[0], new byte[] {1});

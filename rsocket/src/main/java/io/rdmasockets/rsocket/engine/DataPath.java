@@ -57,8 +57,8 @@ final class DataPath
     private final SendWorkRequest wr = new SendWorkRequest(2);
     private final ReceiveWorkRequest rwr = new ReceiveWorkRequest(0).wrId(RECV_WR_ID);
     private final SgeFlyweight ctrlSge = new SgeFlyweight();
-    private final Cursor sendCursor = new Cursor();
-    private final Cursor recvCursor = new Cursor();
+    private final SegmentCursor sendCursor = new SegmentCursor();
+    private final SegmentCursor recvCursor = new SegmentCursor();
     private final MemorySegment[] sendOne = new MemorySegment[1];
     private final MemorySegment[] recvOne = new MemorySegment[1];
     private final WorkCompletions wcs;
@@ -295,7 +295,7 @@ final class DataPath
     }
 
     /** {@code rs_write_data}: copy into the send ring (two SGEs across its end) and RDMA-write it. */
-    private int postData(final Cursor src, final int xfer)
+    private int postData(final SegmentCursor src, final int xfer)
     {
         final long remoteAddress = send.targetAddress();
         final int rkey = send.targetKey();
@@ -993,100 +993,5 @@ final class DataPath
             .remote(remoteSglAddress + (long)recv.advertisedRemoteSge() * Endpoint.CTRL_SLOT_LENGTH, remoteSglKey);
         wr.sgl().add(ep.sbuf.address() + slot, Endpoint.CTRL_SLOT_LENGTH, ep.smr.lkey());
         post();
-    }
-
-    /**
-     * A position in a list of segments, for gather sends and scatter receives (C's {@code rs_copy_iov}); one per
-     * direction, used under that direction's lock, so nothing is allocated per call.
-     */
-    private static final class Cursor
-    {
-        private MemorySegment[] iov;
-        private int count;
-        private int index;
-        private long offset;
-
-        void start(final MemorySegment[] iov, final int count, final long offset)
-        {
-            this.iov = iov;
-            this.count = count;
-            this.index = 0;
-            this.offset = offset;
-        }
-
-        /** Drops the caller's segments. */
-        void clear()
-        {
-            iov = null;
-        }
-
-        /** Copies the next {@code length} bytes into {@code dst}, moving on. */
-        void copyTo(final MemorySegment dst, final long dstOffset, final int length)
-        {
-            long to = dstOffset;
-            int left = length;
-            while (left > 0)
-            {
-                final MemorySegment s = iov[index];
-                final long available = s.byteSize() - offset;
-                if (available <= 0)
-                {
-                    index++;
-                    offset = 0;
-                    continue;
-                }
-                final int n = (int)Math.min(available, left);
-                MemorySegment.copy(s, offset, dst, to, n);
-                offset += n;
-                to += n;
-                left -= n;
-            }
-        }
-
-        /** Consumes up to {@code length} bytes from the ring into the segments. */
-        long readFrom(final ReceiveRing ring, final long length)
-        {
-            long done = 0;
-            while (done < length && index < count && ring.hasData())
-            {
-                final MemorySegment s = iov[index];
-                final long room = Math.min(s.byteSize() - offset, length - done);
-                if (room <= 0)
-                {
-                    index++;
-                    offset = 0;
-                    continue;
-                }
-                final int n = ring.read(s, offset, (int)Math.min(room, Integer.MAX_VALUE));
-                offset += n;
-                done += n;
-            }
-            return done;
-        }
-
-        /** Copies up to {@code length} bytes without consuming them (MSG_PEEK). */
-        long peekFrom(final ReceiveRing ring, final long length)
-        {
-            long done = 0;
-            while (done < length && index < count)
-            {
-                final MemorySegment s = iov[index];
-                final long room = Math.min(s.byteSize() - offset, length - done);
-                if (room <= 0)
-                {
-                    index++;
-                    offset = 0;
-                    continue;
-                }
-                final int n = ring.peek(s, offset, (int)Math.min(room, Integer.MAX_VALUE), done);
-                if (0 == n)
-                {
-                    break;
-                }
-                offset += n;
-                done += n;
-            }
-            return done;
-        }
     }
 }

@@ -15,5 +15,6 @@ module io.rdmasockets.testsuite {
     exports io.rdmasockets.testsuite.peer;
     exports io.rdmasockets.testsuite.rsocket;
     exports io.rdmasockets.testsuite.rsocket.engine;
+    exports io.rdmasockets.testsuite.rsocket.posix;
 
 }

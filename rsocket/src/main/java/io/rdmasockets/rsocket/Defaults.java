@@ -6,7 +6,7 @@ import io.rdmasockets.rsocket.config.RsocketConfig;
 final class Defaults
 {
     /** The {@code /etc/rdma/rsocket} configuration, read once as C does on the first {@code rsocket()}. */
-    static final RsocketConfig CONFIG = RsocketConfig.load();
+    static final RsocketConfig CONFIG = RsocketConfig.process();
 
     private Defaults()
     {

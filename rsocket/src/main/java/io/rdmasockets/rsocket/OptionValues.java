@@ -1,8 +1,7 @@
 package io.rdmasockets.rsocket;
 
 import io.rdmasockets.common.Errno;
-import io.rdmasockets.common.ErrnoException;
-import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.rsocket.engine.RsocketOptions;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
@@ -14,58 +13,25 @@ import java.util.Set;
 import static io.rdmasockets.rsocket.RdmaSocketOptions.*;
 
 /**
- * The option values of one socket: what the engine was told, as {@code rgetsockopt} reports it. Buffer
- * sizes read back doubled, as C (and Linux) store twice the value set.
- *
- * <p><b>Note:</b> callers serialise access.
+ * Maps {@code java.net} socket options onto the engine's options ({@link RsocketOptions}, C's
+ * {@code rsetsockopt}/{@code rgetsockopt}), which hold the values and C's rules. What is this API's own:
+ * {@code IllegalArgumentException} for values {@code java.net} rejects, and {@code EINVAL} for buffer sizes
+ * once connecting (C accepts and ignores them then; a Java caller is better told).
  */
 final class OptionValues
 {
     static final Set<SocketOption<?>> SOCKET_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER,
         StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE, RDMA_SQSIZE, RDMA_RQSIZE,
-        RDMA_INLINE, RDMA_IOMAPSIZE);
+        RDMA_INLINE, RDMA_IOMAPSIZE, RDMA_ROUTE, SO_OOBINLINE, TCP_MAXSEG, IPV6_V6ONLY);
     static final Set<SocketOption<?>> SERVER_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, RDMA_SQSIZE, RDMA_RQSIZE,
-        RDMA_INLINE, RDMA_IOMAPSIZE);
+        RDMA_INLINE, RDMA_IOMAPSIZE, IPV6_V6ONLY);
 
-    /** C's {@code RS_QP_MAX_SIZE}, the cap of the SOL_RDMA queue options. */
-    private static final int QP_MAX_SIZE = 0xFFFE;
+    private static final String FIXED = ": buffer and queue sizes are fixed once connecting";
 
-    private int sndBuf;
-    private int rcvBuf;
-    private int sqSize;
-    private int rqSize;
-    private int inline;
-    private int iomapSize;
-    private boolean reuseAddress;
-    private int linger = -1;
-    private boolean noDelay;
-    private boolean keepAlive;
-
-    OptionValues(final RsocketConfig config)
+    private OptionValues()
     {
-        sndBuf = config.wmemDefault();
-        rcvBuf = config.memDefault();
-        sqSize = config.sqSizeDefault();
-        rqSize = config.rqSizeDefault();
-        inline = config.inlineDefault();
-        iomapSize = config.iomapSize();
-    }
-
-    /** A listener's values for a socket it accepted (the engine copies the sizes itself). */
-    OptionValues(final OptionValues from)
-    {
-        sndBuf = from.sndBuf;
-        rcvBuf = from.rcvBuf;
-        sqSize = from.sqSize;
-        rqSize = from.rqSize;
-        inline = from.inline;
-        iomapSize = from.iomapSize;
-        reuseAddress = from.reuseAddress;
-        linger = from.linger;
-        noDelay = from.noDelay;
-        keepAlive = from.keepAlive;
     }
 
     /**
@@ -74,9 +40,9 @@ final class OptionValues
      * @param name      the option.
      * @param value     its value.
      * @param <T>       the value type.
-     * @throws IOException {@code EINVAL} for sizes once connecting.
+     * @throws IOException {@code EINVAL} for sizes once connecting, or what the engine refused.
      */
-    <T> void set(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name,
+    static <T> void set(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name,
         final T value) throws IOException
     {
         check(supported, name);
@@ -84,131 +50,135 @@ final class OptionValues
         {
             throw new IllegalArgumentException("invalid value for " + name + ": null");
         }
-        try
+        final RsocketOptions o = rs.options();
+        final int rc;
+        if (StandardSocketOptions.SO_LINGER == name)
         {
-            if (StandardSocketOptions.SO_SNDBUF == name)
-            {
-                final int v = positive(name, value);
-                final int ring = (int)Math.min(2L * v, Integer.MAX_VALUE);
-                rs.sizes(ring, -1, -1, -1, -1, -1);
-                sndBuf = Math.max(ring, 2 * RsocketConfig.SNDLOWAT);
-            }
-            else if (StandardSocketOptions.SO_RCVBUF == name)
-            {
-                final int v = positive(name, value);
-                final int ring = (int)Math.min(2L * v, Integer.MAX_VALUE);
-                rs.sizes(-1, ring, -1, -1, -1, -1);
-                rcvBuf = Math.max(ring & ~1, 2);
-            }
-            else if (RDMA_SQSIZE == name)
-            {
-                final int v = notNegative(name, value);
-                rs.sizes(-1, -1, v, -1, -1, -1);
-                sqSize = Math.min(v, QP_MAX_SIZE);
-            }
-            else if (RDMA_RQSIZE == name)
-            {
-                final int v = notNegative(name, value);
-                rs.sizes(-1, -1, -1, v, -1, -1);
-                rqSize = Math.min(v, QP_MAX_SIZE);
-            }
-            else if (RDMA_INLINE == name)
-            {
-                final int v = notNegative(name, value);
-                rs.sizes(-1, -1, -1, -1, v, -1);
-                inline = Math.min(v, QP_MAX_SIZE);
-            }
-            else if (RDMA_IOMAPSIZE == name)
-            {
-                final int v = notNegative(name, value);
-                rs.sizes(-1, -1, -1, -1, -1, v);
-                iomapSize = RsocketConfig.roundIomapSize(Math.min(v, 0xFFFF));
-            }
-            else if (StandardSocketOptions.SO_REUSEADDR == name)
-            {
-                final boolean on = (Boolean)value;
-                rs.reuseAddress(on);
-                reuseAddress = on;
-            }
-            else if (StandardSocketOptions.SO_LINGER == name)
-            {
-                // A flag only, as C: rclose never waits; negative means off, as java.net.
-                final int v = (Integer)value;
-                linger = v < 0 ? -1 : Math.min(v, 0xFFFF);
-            }
-            else if (StandardSocketOptions.SO_KEEPALIVE == name)
-            {
-                // The engine probes an idle connection (section 4.3); allowed at any time, as C.
-                final boolean on = (Boolean)value;
-                rs.keepAlive(on);
-                keepAlive = on;
-            }
-            else if (StandardSocketOptions.TCP_NODELAY == name)
-            {
-                // Accepted for portability: rsocket never delays a send.
-                noDelay = (Boolean)value;
-            }
+            // Negative means off, as java.net.
+            o.linger((Integer)value);
+            rc = 0;
         }
-        catch (final ErrnoException e)
+        else if (RDMA_ROUTE == name)
         {
-            final boolean fixed = Errno.EINVAL.code() == e.errno();
-            throw Errors.socket(e.errno(), "setOption(" + name + ")" +
-                (fixed ? ": buffer and queue sizes are fixed once connecting" : ""), e);
+            rc = o.route((byte[])value);
+        }
+        else
+        {
+            final int level = level(name);
+            final int optname = optname(name);
+            final int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer)value;
+            if (StandardSocketOptions.SO_SNDBUF == name || StandardSocketOptions.SO_RCVBUF == name)
+            {
+                positive(name, v);
+                if (rs.sizesFixed())
+                {
+                    throw Errors.socket(Errno.EINVAL.code(), "setOption(" + name + ")" + FIXED, null);
+                }
+            }
+            else if (RsocketOptions.SOL_RDMA == level)
+            {
+                notNegative(name, v);
+            }
+            rc = o.set(level, optname, v);
+        }
+        if (rc < 0)
+        {
+            final boolean fixed = -Errno.EINVAL.code() == rc && rs.sizesFixed() &&
+                (RsocketOptions.SOL_RDMA == level(name) || RDMA_ROUTE == name);
+            throw Errors.socket(-rc, "setOption(" + name + ")" + (fixed ? FIXED : ""), null);
         }
     }
 
     /**
+     * @param rs        the engine socket.
      * @param supported the options this kind of socket takes.
      * @param name      the option.
      * @param <T>       the value type.
-     * @return its value.
+     * @return its value; buffer sizes read back doubled, as from C's {@code rgetsockopt}.
      */
     @SuppressWarnings("unchecked")
-    <T> T get(final Set<SocketOption<?>> supported, final SocketOption<T> name)
+    static <T> T get(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name)
     {
         check(supported, name);
-        final Object v;
+        final RsocketOptions o = rs.options();
+        if (StandardSocketOptions.SO_LINGER == name)
+        {
+            return (T)Integer.valueOf(o.linger());
+        }
+        if (RDMA_ROUTE == name)
+        {
+            return (T)o.route();
+        }
+        final int v = o.get(level(name), optname(name));
+        if (v < 0)
+        {
+            // Every option in the sets is one the engine knows; this would be a mapping bug.
+            throw new IllegalStateException(name + ": " + Errno.nameOf(-v));
+        }
+        return (T)(Boolean.class == name.type() ? Boolean.valueOf(0 != v) : Integer.valueOf(v));
+    }
+
+    private static int level(final SocketOption<?> name)
+    {
+        if (RDMA_SQSIZE == name || RDMA_RQSIZE == name || RDMA_INLINE == name || RDMA_IOMAPSIZE == name ||
+            RDMA_ROUTE == name)
+        {
+            return RsocketOptions.SOL_RDMA;
+        }
+        if (StandardSocketOptions.TCP_NODELAY == name || TCP_MAXSEG == name)
+        {
+            return RsocketOptions.IPPROTO_TCP;
+        }
+        return IPV6_V6ONLY == name ? RsocketOptions.IPPROTO_IPV6 : RsocketOptions.SOL_SOCKET;
+    }
+
+    private static int optname(final SocketOption<?> name)
+    {
         if (StandardSocketOptions.SO_SNDBUF == name)
         {
-            v = sndBuf;
+            return RsocketOptions.SO_SNDBUF;
         }
-        else if (StandardSocketOptions.SO_RCVBUF == name)
+        if (StandardSocketOptions.SO_RCVBUF == name)
         {
-            v = rcvBuf;
+            return RsocketOptions.SO_RCVBUF;
         }
-        else if (RDMA_SQSIZE == name)
+        if (StandardSocketOptions.SO_REUSEADDR == name)
         {
-            v = sqSize;
+            return RsocketOptions.SO_REUSEADDR;
         }
-        else if (RDMA_RQSIZE == name)
+        if (StandardSocketOptions.SO_KEEPALIVE == name)
         {
-            v = rqSize;
+            return RsocketOptions.SO_KEEPALIVE;
         }
-        else if (RDMA_INLINE == name)
+        if (StandardSocketOptions.TCP_NODELAY == name)
         {
-            v = inline;
+            return RsocketOptions.TCP_NODELAY;
         }
-        else if (RDMA_IOMAPSIZE == name)
+        if (SO_OOBINLINE == name)
         {
-            v = iomapSize;
+            return RsocketOptions.SO_OOBINLINE;
         }
-        else if (StandardSocketOptions.SO_REUSEADDR == name)
+        if (TCP_MAXSEG == name)
         {
-            v = reuseAddress;
+            return RsocketOptions.TCP_MAXSEG;
         }
-        else if (StandardSocketOptions.SO_LINGER == name)
+        if (IPV6_V6ONLY == name)
         {
-            v = linger;
+            return RsocketOptions.IPV6_V6ONLY;
         }
-        else if (StandardSocketOptions.SO_KEEPALIVE == name)
+        if (RDMA_SQSIZE == name)
         {
-            v = keepAlive;
+            return RsocketOptions.RDMA_SQSIZE;
         }
-        else
+        if (RDMA_RQSIZE == name)
         {
-            v = noDelay;
+            return RsocketOptions.RDMA_RQSIZE;
         }
-        return (T)v;
+        if (RDMA_INLINE == name)
+        {
+            return RsocketOptions.RDMA_INLINE;
+        }
+        return RsocketOptions.RDMA_IOMAPSIZE;
     }
 
     private static void check(final Set<SocketOption<?>> supported, final SocketOption<?> name)
@@ -219,23 +189,19 @@ final class OptionValues
         }
     }
 
-    private static int positive(final SocketOption<?> name, final Object value)
+    private static void positive(final SocketOption<?> name, final int v)
     {
-        final int v = (Integer)value;
         if (v <= 0)
         {
             throw new IllegalArgumentException("invalid value for " + name + ": " + v);
         }
-        return v;
     }
 
-    private static int notNegative(final SocketOption<?> name, final Object value)
+    private static void notNegative(final SocketOption<?> name, final int v)
     {
-        final int v = (Integer)value;
         if (v < 0)
         {
             throw new IllegalArgumentException("invalid value for " + name + ": " + v);
         }
-        return v;
     }
 }

@@ -29,7 +29,6 @@ public final class RdmaServerSocket implements AutoCloseable
     private static final int BACKLOG_DEFAULT = 50;
 
     private final StreamRsocket rs;
-    private final OptionValues options;
     private final Object lock = new Object();
     private volatile boolean closed;
     private volatile boolean bound;
@@ -64,7 +63,6 @@ public final class RdmaServerSocket implements AutoCloseable
         {
             throw Errors.socket(e, "open rsocket on " + provider.name());
         }
-        options = new OptionValues(Defaults.CONFIG);
     }
 
     /**
@@ -150,7 +148,7 @@ public final class RdmaServerSocket implements AutoCloseable
         }
         synchronized (lock)
         {
-            return new RdmaSocket(accepted, new OptionValues(options));
+            return new RdmaSocket(accepted);
         }
     }
 
@@ -192,7 +190,7 @@ public final class RdmaServerSocket implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            options.set(rs, OptionValues.SERVER_OPTIONS, name, value);
+            OptionValues.set(rs, OptionValues.SERVER_OPTIONS, name, value);
             return this;
         }
     }
@@ -208,11 +206,14 @@ public final class RdmaServerSocket implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            return options.get(OptionValues.SERVER_OPTIONS, name);
+            return OptionValues.get(rs, OptionValues.SERVER_OPTIONS, name);
         }
     }
 
-    /** @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR and the {@link RdmaSocketOptions}. */
+    /**
+     * @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, {@link RdmaSocketOptions#IPV6_V6ONLY} (before binding) and the
+     * SOL_RDMA sizes of {@link RdmaSocketOptions}.
+     */
     public Set<SocketOption<?>> supportedOptions()
     {
         return OptionValues.SERVER_OPTIONS;

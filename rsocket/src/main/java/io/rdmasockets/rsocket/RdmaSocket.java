@@ -51,7 +51,6 @@ public final class RdmaSocket implements AutoCloseable
     private static final int MSG_DONTWAIT = 0x40;
 
     private final StreamRsocket rs;
-    private final OptionValues options;
     // Read and write callers hold their lock across the engine call and check `closed` under it; close
     // takes the locks (waking holders first) before releasing the engine, so no caller touches freed verbs
     // resources.
@@ -109,14 +108,15 @@ public final class RdmaSocket implements AutoCloseable
         {
             throw Errors.socket(e, "open rsocket on " + provider.name());
         }
-        options = new OptionValues(Defaults.CONFIG);
+        // java.net's default; the engine starts with C's (on).
+        rs.options().linger(-1);
     }
 
     /** A socket {@link RdmaServerSocket#accept()} returned. */
-    RdmaSocket(final StreamRsocket accepted, final OptionValues inherited)
+    RdmaSocket(final StreamRsocket accepted)
     {
         rs = accepted;
-        options = inherited;
+        rs.options().linger(-1);
         bound = true;
         connected = true;
         localAddress = accepted.localAddress();
@@ -791,10 +791,12 @@ public final class RdmaSocket implements AutoCloseable
     }
 
     /**
-     * Sets an option; see {@link #supportedOptions()}. {@code SO_RCVBUF}/{@code SO_SNDBUF} size the engine's
-     * rings to twice the value, as C. {@code TCP_NODELAY} and {@code SO_LINGER} are flags only: rsocket
-     * always sends at once and its close never lingers. {@code SO_KEEPALIVE} makes the engine probe an idle
-     * connection (a 0-byte RDMA write, as C) so a dead peer is noticed; it may change at any time.
+     * Sets an option; see {@link #supportedOptions()}. The values and their rules are the engine's, shared with
+     * the C-style facade ({@code rsetsockopt}). {@code SO_RCVBUF}/{@code SO_SNDBUF} size the engine's rings to
+     * twice the value, as C. {@code TCP_NODELAY}, {@code SO_LINGER} and {@link RdmaSocketOptions#SO_OOBINLINE}
+     * are flags only: rsocket always sends at once and its close never lingers. {@code SO_KEEPALIVE} makes the
+     * engine probe an idle connection (a 0-byte RDMA write, as C) so a dead peer is noticed; it may change at
+     * any time. {@link RdmaSocketOptions#IPV6_V6ONLY} must be set before connecting.
      *
      * @param name  the option.
      * @param value its value.
@@ -810,7 +812,7 @@ public final class RdmaSocket implements AutoCloseable
         {
             ensureOpen();
             // Sizes once connecting: the engine refuses them with EINVAL, as C.
-            options.set(rs, OptionValues.SOCKET_OPTIONS, name, value);
+            OptionValues.set(rs, OptionValues.SOCKET_OPTIONS, name, value);
             return this;
         }
         finally
@@ -831,7 +833,7 @@ public final class RdmaSocket implements AutoCloseable
         try
         {
             ensureOpen();
-            return options.get(OptionValues.SOCKET_OPTIONS, name);
+            return OptionValues.get(rs, OptionValues.SOCKET_OPTIONS, name);
         }
         finally
         {
@@ -840,7 +842,7 @@ public final class RdmaSocket implements AutoCloseable
     }
 
     /**
-     * @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_LINGER, TCP_NODELAY, SO_KEEPALIVE and the
+     * @return SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_LINGER, TCP_NODELAY, SO_KEEPALIVE and every one of the
      * {@link RdmaSocketOptions}.
      */
     public Set<SocketOption<?>> supportedOptions()

@@ -77,6 +77,21 @@ public record RsocketConfig(
             IOMAP_SIZE_DEFAULT, POLLING_TIME_US_DEFAULT, WAKE_UP_INTERVAL_MS_DEFAULT, null, List.of());
     }
 
+    /**
+     * @return the process-wide configuration: {@link #load()} once, on first use, as C's {@code rs_configure}
+     *         runs on the first {@code rsocket()}. Every socket API of the process shares it.
+     */
+    public static RsocketConfig process()
+    {
+        return Process.CONFIG;
+    }
+
+    /** Loaded when first asked for, never in a public class's initialiser. */
+    private static final class Process
+    {
+        static final RsocketConfig CONFIG = load();
+    }
+
     /** @return the directory named by {@value #DIR_PROP_NAME}, else {@value #DIR_ENV_NAME}, else /etc. */
     public static Path directory()
     {

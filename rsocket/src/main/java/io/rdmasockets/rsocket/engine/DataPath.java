@@ -57,6 +57,10 @@ final class DataPath
     private final SendWorkRequest wr = new SendWorkRequest(2);
     private final ReceiveWorkRequest rwr = new ReceiveWorkRequest(0).wrId(RECV_WR_ID);
     private final SgeFlyweight ctrlSge = new SgeFlyweight();
+    private final SegmentCursor sendCursor = new SegmentCursor();
+    private final SegmentCursor recvCursor = new SegmentCursor();
+    private final MemorySegment[] sendOne = new MemorySegment[1];
+    private final MemorySegment[] recvOne = new MemorySegment[1];
     private final WorkCompletions wcs;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock recvLock = new ReentrantLock();
@@ -192,55 +196,89 @@ final class DataPath
         sendLock.lock();
         try
         {
-            if (released)
-            {
-                return -Errno.EBADF.code();
-            }
-            int left = length;
-            int chunk = SendWindow.OLAP_START_SIZE;
-            int ret = 0;
-            while (left > 0)
-            {
-                if (!canSend())
-                {
-                    ret = getComp(nonblock, TEST_CAN_SEND, 0);
-                    if (0 != ret)
-                    {
-                        break;
-                    }
-                }
-                stateLock.lock();
-                try
-                {
-                    final int state = socket.state;
-                    if (0 == (state & WRITABLE))
-                    {
-                        ret = -socket.writeErrno();
-                        break;
-                    }
-                    final int xfer = send.transferSize(chunk, left);
-                    if (chunk < SendWindow.MAX_TRANSFER)
-                    {
-                        chunk <<= 1;
-                    }
-                    ret = postData(src, offset + (length - left), xfer);
-                    if (0 != ret)
-                    {
-                        break;
-                    }
-                    left -= xfer;
-                }
-                finally
-                {
-                    stateLock.unlock();
-                }
-            }
-            return 0 != ret && left == length ? ret : length - left;
+            sendOne[0] = src;
+            return (int)gather(sendOne, 1, offset, length, nonblock);
         }
         finally
         {
+            sendOne[0] = null;
+            sendCursor.clear();
             sendLock.unlock();
         }
+    }
+
+    /**
+     * {@code rsendv}: the segments in order, as one stream of bytes (a message may take bytes of several).
+     *
+     * @param iov      the segments; each is sent whole.
+     * @param count    how many of them.
+     * @param length   their total size.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes sent (possibly fewer than asked when a wait would follow), or a negative errno.
+     */
+    long sendv(final MemorySegment[] iov, final int count, final long length, final boolean nonblock)
+    {
+        sendLock.lock();
+        try
+        {
+            return gather(iov, count, 0, length, nonblock);
+        }
+        finally
+        {
+            sendCursor.clear();
+            sendLock.unlock();
+        }
+    }
+
+    /** {@code rsendv}'s loop, under the send lock. */
+    private long gather(final MemorySegment[] iov, final int count, final long offset, final long length,
+        final boolean nonblock)
+    {
+        if (released)
+        {
+            return -Errno.EBADF.code();
+        }
+        sendCursor.start(iov, count, offset);
+        long left = length;
+        int chunk = SendWindow.OLAP_START_SIZE;
+        int ret = 0;
+        while (left > 0)
+        {
+            if (!canSend())
+            {
+                ret = getComp(nonblock, TEST_CAN_SEND, 0);
+                if (0 != ret)
+                {
+                    break;
+                }
+            }
+            stateLock.lock();
+            try
+            {
+                final int state = socket.state;
+                if (0 == (state & WRITABLE))
+                {
+                    ret = -socket.writeErrno();
+                    break;
+                }
+                final int xfer = send.transferSize(chunk, left);
+                if (chunk < SendWindow.MAX_TRANSFER)
+                {
+                    chunk <<= 1;
+                }
+                ret = postData(sendCursor, xfer);
+                if (0 != ret)
+                {
+                    break;
+                }
+                left -= xfer;
+            }
+            finally
+            {
+                stateLock.unlock();
+            }
+        }
+        return 0 != ret && left == length ? ret : length - left;
     }
 
     private boolean canSend()
@@ -257,16 +295,16 @@ final class DataPath
     }
 
     /** {@code rs_write_data}: copy into the send ring (two SGEs across its end) and RDMA-write it. */
-    private int postData(final MemorySegment src, final long srcOffset, final int xfer)
+    private int postData(final SegmentCursor src, final int xfer)
     {
         final long remoteAddress = send.targetAddress();
         final int rkey = send.targetKey();
         final int start = send.reserveRing(xfer);
         final int first = Math.min(xfer, ep.sbufSize - start);
-        MemorySegment.copy(src, srcOffset, ep.sbuf, start, first);
+        src.copyTo(ep.sbuf, start, first);
         if (xfer > first)
         {
-            MemorySegment.copy(src, srcOffset + first, ep.sbuf, 0, xfer - first);
+            src.copyTo(ep.sbuf, 0, xfer - first);
         }
         send.onDataPosted(xfer);
         final int msg = ImmediateDescriptor.encode(OP_DATA, xfer);
@@ -319,62 +357,99 @@ final class DataPath
         recvLock.lock();
         try
         {
-            if (released)
+            recvOne[0] = dst;
+            return (int)scatter(recvOne, 1, offset, length, flags, nonblock, deadlineNs);
+        }
+        finally
+        {
+            recvOne[0] = null;
+            recvCursor.clear();
+            recvLock.unlock();
+        }
+    }
+
+    /**
+     * {@code rrecvv} filling every segment in order (C fills the first only): waits as {@link #recv} for the
+     * first bytes, then takes what has arrived, up to the segments' total.
+     *
+     * @param iov      where to copy; each is filled from its start.
+     * @param count    how many segments.
+     * @param length   their total size.
+     * @param flags    {@link #MSG_PEEK}, {@link #MSG_WAITALL}.
+     * @param nonblock fail with {@code EAGAIN} instead of waiting.
+     * @return bytes received, 0 at end of stream, or a negative errno.
+     */
+    long recvv(final MemorySegment[] iov, final int count, final long length, final int flags,
+        final boolean nonblock)
+    {
+        recvLock.lock();
+        try
+        {
+            return scatter(iov, count, 0, length, flags, nonblock, 0);
+        }
+        finally
+        {
+            recvCursor.clear();
+            recvLock.unlock();
+        }
+    }
+
+    /** {@code rrecv}'s loop, under the receive lock. */
+    private long scatter(final MemorySegment[] iov, final int count, final long offset, final long length,
+        final int flags, final boolean nonblock, final long deadlineNs)
+    {
+        if (released)
+        {
+            return -Errno.EBADF.code();
+        }
+        recvCursor.start(iov, count, offset);
+        long left = length;
+        int ret = 0;
+        do
+        {
+            if (!hasData())
             {
-                return -Errno.EBADF.code();
-            }
-            int left = length;
-            int ret = 0;
-            do
-            {
-                if (!hasData())
+                ret = getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
+                if (-Errno.ETIMEDOUT.code() == ret)
                 {
-                    ret = getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
-                    if (-Errno.ETIMEDOUT.code() == ret)
-                    {
-                        ret = -Errno.EAGAIN.code();
-                    }
-                    if (0 != ret)
-                    {
-                        break;
-                    }
+                    ret = -Errno.EAGAIN.code();
                 }
-                stateLock.lock();
-                try
+                if (0 != ret)
                 {
-                    if (!recv.hasData())
-                    {
-                        ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
-                        break;
-                    }
-                    if (0 != (flags & MSG_PEEK))
-                    {
-                        left -= recv.peek(dst, offset, left);
-                        break;
-                    }
-                    left -= recv.read(dst, offset + (length - left), left);
-                }
-                finally
-                {
-                    stateLock.unlock();
+                    break;
                 }
             }
-            while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
             stateLock.lock();
             try
             {
-                updateCredits();
+                if (!recv.hasData())
+                {
+                    ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
+                    break;
+                }
+                if (0 != (flags & MSG_PEEK))
+                {
+                    left -= recvCursor.peekFrom(recv, left);
+                    break;
+                }
+                left -= recvCursor.readFrom(recv, left);
             }
             finally
             {
                 stateLock.unlock();
             }
-            return 0 != ret && left == length ? ret : length - left;
+        }
+        while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
+        stateLock.lock();
+        try
+        {
+            updateCredits();
         }
         finally
         {
-            recvLock.unlock();
+            stateLock.unlock();
         }
+        return 0 != ret && left == length ? ret : length - left;
     }
 
     private boolean hasData()
@@ -534,6 +609,52 @@ final class DataPath
         finally
         {
             stateLock.unlock();
+        }
+    }
+
+    /**
+     * Prepares a poller's sleep (C's {@code rs_poll_arm} and {@code rs_get_cq_event}), with the state lock
+     * held: takes the completion events that fired, so the channel's ready listener runs again for the
+     * next one, then arms the completion queue. {@link #readiness()} then polls what completed before the arm.
+     */
+    void armForPoll()
+    {
+        if (released)
+        {
+            return;
+        }
+        boolean drained = false;
+        if (waitLock.tryLock())
+        {
+            drained = true;
+            try
+            {
+                while (ep.channel.hasEvent() && null != ep.channel.awaitEvent(0, TimeUnit.MILLISECONDS))
+                {
+                    cqArmed = false;
+                    if (++unackedEvents >= ep.sqSize + ep.rqSize)
+                    {
+                        ep.cq.acknowledgeEvents(unackedEvents);
+                        unackedEvents = 0;
+                    }
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                // awaitEvent(0) does not wait; keep the flag for the caller's own wait.
+                Thread.currentThread().interrupt();
+            }
+            finally
+            {
+                waitLock.unlock();
+            }
+        }
+        // A blocked thread may take the pending event and return without re-arming: arm anyway then. An
+        // extra event only makes some later wait look again.
+        if (!cqArmed || !drained)
+        {
+            ep.cq.requestNotify(false);
+            cqArmed = true;
         }
     }
 

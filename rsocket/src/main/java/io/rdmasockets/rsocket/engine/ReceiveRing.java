@@ -159,8 +159,27 @@ final class ReceiveRing
      */
     int peek(final MemorySegment dst, final long dstOffset, final int length)
     {
-        final long size = Math.min(length, unreadBytes);
-        copyOut(rbufOffset, dst, dstOffset, (int)size);
+        return peek(dst, dstOffset, length, 0);
+    }
+
+    /**
+     * Copies up to {@code length} bytes, {@code skip} bytes past the next one, without consuming them (MSG_PEEK
+     * into the second and later segments of a scatter read).
+     *
+     * @param dst       where to copy.
+     * @param dstOffset offset in {@code dst}.
+     * @param length    most bytes to copy.
+     * @param skip      unread bytes to leave out first.
+     * @return bytes copied.
+     */
+    int peek(final MemorySegment dst, final long dstOffset, final int length, final long skip)
+    {
+        final long size = Math.max(0, Math.min(length, unreadBytes - skip));
+        if (size > 0)
+        {
+            final long from = (rbufOffset + skip) % rbufSize;
+            copyOut((int)from, dst, dstOffset, (int)size);
+        }
         return (int)size;
     }
 

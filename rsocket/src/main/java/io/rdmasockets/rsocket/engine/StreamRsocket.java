@@ -16,6 +16,8 @@ import io.rdmasockets.verbs.cm.ConnectionParameters;
 import io.rdmasockets.verbs.cm.PortSpace;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +74,19 @@ public final class StreamRsocket implements AutoCloseable
      */
     private static final long CLOSE_DRAIN_NS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger OPEN = new AtomicInteger();
+    private static final VarHandle WATCHERS;
+
+    static
+    {
+        try
+        {
+            WATCHERS = MethodHandles.lookup().findVarHandle(StreamRsocket.class, "watchers", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     volatile int state = INIT;
     private volatile int err;
@@ -89,12 +104,9 @@ public final class StreamRsocket implements AutoCloseable
     private Endpoint ep;
     private DataPath data;
 
-    private int sbufSize;
-    private int rbufSize;
-    private int sqSize;
-    private int rqSize;
-    private int sqInline;
-    private int iomapSize;
+    private final RsocketOptions options;
+    /** Bits of the {@link PollWaiter}s watching this socket; see {@link #watch}. */
+    private volatile long watchers;
 
     /** Nonblocking connect, driven by the service thread: where to, and resolution retries so far. */
     private InetSocketAddress destination;
@@ -116,13 +128,7 @@ public final class StreamRsocket implements AutoCloseable
             closeQuietly(cmChannel);
             throw e;
         }
-        final boolean inherit = null != inheritFrom;
-        sbufSize = inherit ? inheritFrom.sbufSize : config.wmemDefault();
-        rbufSize = inherit ? inheritFrom.rbufSize : config.memDefault();
-        sqSize = inherit ? inheritFrom.sqSize : config.sqSizeDefault();
-        rqSize = inherit ? inheritFrom.rqSize : config.rqSizeDefault();
-        sqInline = inherit ? inheritFrom.sqInline : config.inlineDefault();
-        iomapSize = inherit ? inheritFrom.iomapSize : config.iomapSize();
+        this.options = new RsocketOptions(this, config, null == inheritFrom ? null : inheritFrom.options);
         OPEN.incrementAndGet();
     }
 
@@ -179,16 +185,32 @@ public final class StreamRsocket implements AutoCloseable
     public void sizes(final int sbuf, final int rbuf, final int sq, final int rq, final int inline, final int iomap)
         throws ErrnoException
     {
-        if (state >= OPENING)
+        final RsocketOptions o = options;
+        synchronized (o)
         {
-            throw new ErrnoException(Errno.EINVAL, "buffer and queue sizes are fixed once connecting");
+            if (sizesFixed())
+            {
+                throw new ErrnoException(Errno.EINVAL, "buffer and queue sizes are fixed once connecting");
+            }
+            o.sbufSize = sbuf < 0 ? o.sbufSize : Math.max(sbuf, 2 * SendWindow.SNDLOWAT);
+            o.rbufSize = rbuf < 0 ? o.rbufSize : Math.max(rbuf & ~1, 2);
+            o.sqSize = sq < 0 ? o.sqSize : Math.min(sq, Endpoint.QP_MAX_SIZE);
+            o.rqSize = rq < 0 ? o.rqSize : Math.min(rq, Endpoint.QP_MAX_SIZE);
+            o.sqInline = inline < 0 ? o.sqInline : Math.min(inline, Endpoint.QP_MAX_SIZE);
+            o.iomapSize = iomap < 0 ? o.iomapSize : RsocketConfig.roundIomapSize(Math.min(iomap, 0xFFFF));
         }
-        sbufSize = sbuf < 0 ? sbufSize : Math.max(sbuf, 2 * SendWindow.SNDLOWAT);
-        rbufSize = rbuf < 0 ? rbufSize : Math.max(rbuf & ~1, 2);
-        sqSize = sq < 0 ? sqSize : Math.min(sq, Endpoint.QP_MAX_SIZE);
-        rqSize = rq < 0 ? rqSize : Math.min(rq, Endpoint.QP_MAX_SIZE);
-        sqInline = inline < 0 ? sqInline : Math.min(inline, Endpoint.QP_MAX_SIZE);
-        iomapSize = iomap < 0 ? iomapSize : RsocketConfig.roundIomapSize(Math.min(iomap, 0xFFFF));
+    }
+
+    /** @return whether connecting has begun (C's {@code state >= rs_opening}): SOL_RDMA options are refused. */
+    public boolean sizesFixed()
+    {
+        return state >= OPENING;
+    }
+
+    /** @return the options, with C's {@code rsetsockopt}/{@code rgetsockopt} semantics. */
+    public RsocketOptions options()
+    {
+        return options;
     }
 
     /** @param nonblocking O_NONBLOCK. */
@@ -240,6 +262,32 @@ public final class StreamRsocket implements AutoCloseable
     public boolean keepAlive()
     {
         return keepAlive;
+    }
+
+    /** @return {@code TCP_KEEPIDLE} as C reports it: as set, else the system's once keepalive is on, else 0. */
+    int keepAliveIdleSecondsReported()
+    {
+        final int seconds = keepAliveIdleSeconds;
+        return 0 != seconds ? seconds : keepAlive ? SystemIdle.SECONDS : 0;
+    }
+
+    /** @return the active MTU of the device port the connection uses, or 0 before it has one. */
+    int activeMtu()
+    {
+        final Endpoint e = ep;
+        if (null == e || 0 != (state & CLOSED))
+        {
+            return 0;
+        }
+        try
+        {
+            // The SPI names no port per id; the providers so far have one.
+            return e.channel.context().queryPort(1).activeMtu();
+        }
+        catch (final ErrnoException | RuntimeException ex)
+        {
+            return 0;
+        }
     }
 
     /** Called by the keepalive service; see {@link DataPath#keepalive}. */
@@ -327,8 +375,18 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void bind(final InetSocketAddress address) throws ErrnoException
     {
+        if (options.v6Only() && isIpv4(address))
+        {
+            throw new ErrnoException(Errno.EINVAL, "bind to " + address + " with IPV6_V6ONLY");
+        }
         cmId.bind(address);
         state = BOUND;
+    }
+
+    /** @return whether the address is IPv4, which IPV6_V6ONLY excludes (Java shows IPv4-mapped ones so). */
+    private static boolean isIpv4(final InetSocketAddress address)
+    {
+        return null != address && address.getAddress() instanceof java.net.Inet4Address;
     }
 
     /**
@@ -441,7 +499,13 @@ public final class StreamRsocket implements AutoCloseable
         }
         if (INIT != state && BOUND != state)
         {
-            throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY : Errno.EINVAL, "connect");
+            // C: ENOTCONN once the connection failed or ended (it cannot be made again), EINVAL when listening.
+            throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY :
+                0 != (state & (CONNECT_ERROR | DISCONNECTED | ERROR)) ? Errno.ENOTCONN : Errno.EINVAL, "connect");
+        }
+        if (options.v6Only() && isIpv4(destination))
+        {
+            throw new ErrnoException(Errno.ENETUNREACH, "connect to " + destination + " with IPV6_V6ONLY");
         }
         startConnect(destination);
         if (nonblocking)
@@ -500,6 +564,7 @@ public final class StreamRsocket implements AutoCloseable
         destination = to;
         retries = 0;
         state = RESOLVING_ADDR;
+        options.routeUsed();
         watchEvents();
         try
         {
@@ -597,6 +662,7 @@ public final class StreamRsocket implements AutoCloseable
         err = errno;
         state = CONNECT_ERROR;
         notifyAll();
+        signalWatchers();
     }
 
     private static ErrnoException connectFailure(final CmEvent ev, final InetSocketAddress destination)
@@ -620,11 +686,19 @@ public final class StreamRsocket implements AutoCloseable
         {
             throw new ErrnoException(Errno.EBADF, "closed while connecting");
         }
-        ep = Endpoint.create(cmId, sqSize, rqSize, sqInline, sbufSize, rbufSize, iomapSize);
-        sqSize = ep.sqSize;
-        rqSize = ep.rqSize;
-        sqInline = ep.sqInline;
+        final RsocketOptions o = options;
+        synchronized (o)
+        {
+            ep = Endpoint.create(cmId, o.sqSize, o.rqSize, o.sqInline, o.sbufSize, o.rbufSize, o.iomapSize);
+            // Reported from now on: the sizes granted, as C's rs_set_qp_size and the provider leave them.
+            o.sqSize = ep.sqSize;
+            o.rqSize = ep.rqSize;
+            o.sqInline = ep.sqInline;
+            o.buffersFixed = true;
+        }
         data = new DataPath(this, ep, config.pollingTimeUs(), config.wakeUpIntervalMs());
+        // Completion events (and wakeups) may change readiness: tell whoever polls this socket.
+        ep.channel.readyListener(this::signalWatchers);
         final int rc = data.postInitialReceives();
         if (0 != rc)
         {
@@ -634,8 +708,12 @@ public final class StreamRsocket implements AutoCloseable
 
     private byte[] formatConnData()
     {
-        return ConnData.format(rqSize, iomapSize, ep.targetBuffer.address(), ep.targetMr.rkey(), ep.rbuf.address(),
-            ep.rmr.rkey(), rbufSize >> 1);
+        final RsocketOptions o = options;
+        synchronized (o)
+        {
+            return ConnData.format(o.rqSize, o.iomapSize, ep.targetBuffer.address(), ep.targetMr.rkey(),
+                ep.rbuf.address(), ep.rmr.rkey(), o.rbufSize >> 1);
+        }
     }
 
     private void applyPeer(final ConnData.Peer peer)
@@ -671,6 +749,8 @@ public final class StreamRsocket implements AutoCloseable
                     System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.ERROR,
                         "rsocket " + this + ": " + ev, e);
                 }
+                // Connected, failed, disconnected: whoever polls this socket looks again.
+                signalWatchers();
             }
         }
         catch (final InterruptedException e)
@@ -731,6 +811,10 @@ public final class StreamRsocket implements AutoCloseable
                 l.acceptQueue.add(this);
             }
         }
+        if (queued)
+        {
+            l.signalWatchers();
+        }
         if (!queued)
         {
             close();
@@ -749,6 +833,11 @@ public final class StreamRsocket implements AutoCloseable
             if (closed.get())
             {
                 throw new ErrnoException(Errno.ECONNREFUSED, "listener closed");
+            }
+            if (options.v6Only() && isIpv4(child.peerAddress()))
+            {
+                // An AF_INET6-only listener does not match an IPv4 request (RDMA_OPTION_ID_AFONLY).
+                throw new ErrnoException(Errno.ECONNREFUSED, "IPv4 peer on an IPV6_V6ONLY listener");
             }
             // Before any resource: providers pad private data with zeros, so a short request passes the
             // length check and only the contents tell.
@@ -854,6 +943,57 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /**
+     * {@code rsendv}: a gather send, with no other send in between; the bytes of several segments may share
+     * one message.
+     *
+     * @param iov    the segments, each sent whole.
+     * @param count  how many of {@code iov}.
+     * @param length their total size.
+     * @param flags  MSG_DONTWAIT.
+     * @return bytes sent, or a negative errno as {@link #send}.
+     */
+    public long sendv(final MemorySegment[] iov, final int count, final long length, final int flags)
+    {
+        final int s = state;
+        final int early = notReady(s);
+        if (0 != early)
+        {
+            return early;
+        }
+        final DataPath d = data;
+        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.sendv(iov, count, length, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /**
+     * {@code rrecvv} filling every segment in order: waits (unless non-blocking) for the first bytes, then
+     * takes what has arrived, with no other receive in between.
+     *
+     * @param iov    the segments, each filled from its start.
+     * @param count  how many of {@code iov}.
+     * @param length their total size.
+     * @param flags  MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL.
+     * @return bytes, 0 at end of stream, or a negative errno as {@link #recv(MemorySegment, long, int, int)}.
+     */
+    public long recvv(final MemorySegment[] iov, final int count, final long length, final int flags)
+    {
+        final int early = notReady(state);
+        if (0 != early)
+        {
+            return early;
+        }
+        final DataPath d = data;
+        if (null == d)
+        {
+            return -Errno.ENOTCONN.code();
+        }
+        return d.recvv(iov, count, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+    }
+
+    /**
      * {@code rrecv}.
      *
      * @param dst    where to copy.
@@ -925,6 +1065,24 @@ public final class StreamRsocket implements AutoCloseable
      */
     public int pollEvents()
     {
+        return poll(false);
+    }
+
+    /**
+     * {@link #pollEvents()} for a poller about to sleep (C's {@code rs_poll_arm}): first takes the completion
+     * events that fired, so the completion channel signals again, and arms the completion queue, so the next
+     * completion wakes the socket's {@link #watch watchers}. Call it after {@link #watch}: whatever happens
+     * from then on either shows in the result or wakes the watcher.
+     *
+     * @return as {@link #pollEvents()}.
+     */
+    public int pollArm()
+    {
+        return poll(true);
+    }
+
+    private int poll(final boolean arm)
+    {
         final int s = state;
         if (0 != (s & CLOSED))
         {
@@ -950,6 +1108,10 @@ public final class StreamRsocket implements AutoCloseable
             {
                 return POLLNVAL;
             }
+            if (arm)
+            {
+                d.armForPoll();
+            }
             int events = d.readiness();
             final int now = state;
             if (0 == (now & CONNECTED))
@@ -961,6 +1123,40 @@ public final class StreamRsocket implements AutoCloseable
         finally
         {
             d.stateLock().unlock();
+        }
+    }
+
+    /**
+     * Starts waking {@code waiter} whenever this socket's readiness may change (see {@link PollWaiter});
+     * allocation-free. Watching again is harmless.
+     *
+     * @param waiter the poller.
+     */
+    public void watch(final PollWaiter waiter)
+    {
+        WATCHERS.getAndBitwiseOr(this, waiter.bit());
+    }
+
+    /**
+     * Stops waking {@code waiter}. A waiter that shares its bit leaves it set: the others may still watch.
+     *
+     * @param waiter the poller.
+     */
+    public void unwatch(final PollWaiter waiter)
+    {
+        if (!waiter.shared())
+        {
+            WATCHERS.getAndBitwiseAnd(this, ~waiter.bit());
+        }
+    }
+
+    /** Wakes the pollers watching this socket: its readiness may have changed. */
+    void signalWatchers()
+    {
+        final long w = watchers;
+        if (0 != w)
+        {
+            PollWaiter.wakeAll(w);
         }
     }
 
@@ -1035,6 +1231,7 @@ public final class StreamRsocket implements AutoCloseable
     private void release()
     {
         state = CLOSED;
+        signalWatchers();
         cmChannel.readyListener(null);
         cmChannel.wakeup();
         final DataPath d = data;

@@ -62,6 +62,8 @@ public final class Rsock implements Runnable
     public static CommandLine newCommandLine()
     {
         final CommandLine commandLine = new CommandLine(new Rsock());
+        // --idle spin as well as SPIN.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(Rsock::handleExecutionException);
         return commandLine;
     }

@@ -117,7 +117,7 @@ class RsockCommandsTest
                 RATIO.pattern() + "$");
             assertTrue(line.matcher(run.out()).find(), () -> row + " row missing\n" + run);
         }
-        assertTrue(Pattern.compile("(?m)^target: latency within 1.20x of sockets: (met|NOT met) \\(\\d+\\.\\d{2}x\\); " +
+        assertTrue(Pattern.compile("(?m)^target: latency \\(rtt p50\\) within 1.20x of sockets: (met|NOT met) \\(\\d+\\.\\d{2}x\\); " +
             "bandwidth at least 0.90x: (met|NOT met) \\(\\d+\\.\\d{2}x\\)$").matcher(run.out()).find(), run::toString);
     }
 

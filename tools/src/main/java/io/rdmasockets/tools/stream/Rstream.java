@@ -343,6 +343,7 @@ public final class Rstream
     /** Every so often, a busy loop checks that the peer still moves: a stopped peer must not hang us. */
     private void spun(final String call)
     {
+        s.idle.idle();
         if (0 != (++spins & STALL_CHECK_MASK))
         {
             return;

@@ -1,5 +1,6 @@
 package io.rdmasockets.tools.stream;
 
+import io.rdmasockets.tools.verbs.IdleStrategy;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintWriter;
@@ -39,6 +40,7 @@ public final class RstreamSettings
     int countDivisor = 1;
     Histogram roundTrips;
     IntConsumer onListening;
+    IdleStrategy idle = IdleStrategy.SPIN;
 
     /** @param transport rsockets or sockets. @return this. */
     public RstreamSettings transport(final Transport transport)
@@ -188,6 +190,17 @@ public final class RstreamSettings
     public RstreamSettings roundTrips(final Histogram histogram)
     {
         this.roundTrips = histogram;
+        return this;
+    }
+
+    /**
+     * @param idle what the nonblocking loop does after an EAGAIN: {@link IdleStrategy#SPIN} as C (a busy
+     *             loop), or give the core away to a software provider's threads on a small machine.
+     * @return this.
+     */
+    public RstreamSettings idle(final IdleStrategy idle)
+    {
+        this.idle = idle;
         return this;
     }
 

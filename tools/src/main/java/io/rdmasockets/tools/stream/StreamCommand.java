@@ -4,6 +4,7 @@ import io.rdmasockets.tools.DurationConverter;
 import io.rdmasockets.tools.ProviderOption;
 import io.rdmasockets.tools.ToolException;
 import io.rdmasockets.tools.Units;
+import io.rdmasockets.tools.verbs.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,6 +88,11 @@ public final class StreamCommand implements Callable<Integer>
             "(default: 30s; a server waits for its first client without limit unless given).")
     Duration timeout;
 
+    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "spin",
+        description = "Not in rstream: what the nonblocking loop does after an EAGAIN: spin (rstream's busy loop, " +
+            "the default), yield or park (give the core to a software provider's threads on a small machine).")
+    IdleStrategy idle;
+
     @Spec
     CommandSpec spec;
 
@@ -95,7 +101,7 @@ public final class StreamCommand implements Callable<Integer>
     {
         final RstreamSettings settings = new RstreamSettings().out(spec.commandLine().getOut()).server(server)
             .bind(bind).numericHost(numericHost()).inlineSize(atLeast("-i", inlineSize, 0))
-            .port(port).keepaliveSeconds(atLeast("-k", keepalive, 0));
+            .port(port).keepaliveSeconds(atLeast("-k", keepalive, 0)).idle(idle);
         if (port < 1 || port > 65535)
         {
             throw new ParameterException(spec.commandLine(), "-p must be 1..65535, not " + port);

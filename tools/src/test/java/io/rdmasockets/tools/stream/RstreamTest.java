@@ -1,5 +1,6 @@
 package io.rdmasockets.tools.stream;
 
+import io.rdmasockets.tools.verbs.IdleStrategy;
 import io.rdmasockets.verbs.Verbs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RstreamTest
 {
     private static final Duration LIMIT = Duration.ofSeconds(90);
-    private static final long SLACK_BYTES = 16 * 1024;
+    private static final long SLACK_BYTES = 16 * 1024;   // 8 bytes per extra iteration
 
     @Test
     void shouldHaveRstreamsSizes()
@@ -53,9 +54,10 @@ class RstreamTest
         final RsocketTransport rsocket = new RsocketTransport(Verbs.provider("tcp").orElseThrow());
         final StringWriter table = new StringWriter();
         final List<RstreamResult> results = RstreamPair.run(
-            new RstreamSettings().transport(rsocket).allSizes(true).countDivisor(1000).verify(true).out(quiet()),
             new RstreamSettings().transport(rsocket).allSizes(true).countDivisor(1000).verify(true)
-                .out(new PrintWriter(table, true)),
+                .idle(IdleStrategy.YIELD).out(quiet()),
+            new RstreamSettings().transport(rsocket).allSizes(true).countDivisor(1000).verify(true)
+                .idle(IdleStrategy.YIELD).out(new PrintWriter(table, true)),
             LIMIT);
         assertEquals(66, results.size());
         for (int i = 0; i < 33; i++)
@@ -97,8 +99,10 @@ class RstreamTest
     private static List<RstreamResult> custom(final Transport t, final int iterations, final int flags,
         final boolean verify, final boolean async)
     {
+        // Yield: both sides share this machine's cores with the provider's threads; speed is not measured here.
         final Supplier<RstreamSettings> settings = () -> new RstreamSettings().transport(t).flags(flags).verify(verify)
-            .async(async).transferSize(64).transferCount(1).iterations(iterations).out(quiet());
+            .async(async).idle(IdleStrategy.YIELD).transferSize(64).transferCount(1).iterations(iterations)
+            .out(quiet());
         return RstreamPair.run(settings.get(), settings.get(), LIMIT);
     }
 
@@ -110,10 +114,10 @@ class RstreamTest
     private static void assertLoopAllocatesNothing(final String name, final Run run) throws Exception
     {
         allocated(() -> run.iterations(2_000));     // warm up the JIT and class loading
-        final long small = allocated(() -> run.iterations(2_000));
-        final long large = allocated(() -> run.iterations(6_000));
+        final long small = allocated(() -> run.iterations(1_000));
+        final long large = allocated(() -> run.iterations(3_000));
         assertTrue(large - small < SLACK_BYTES,
-            name + ": 4000 more iterations allocated " + (large - small) + " bytes more (" + small + " vs " + large + ")");
+            name + ": 2000 more iterations allocated " + (large - small) + " bytes more (" + small + " vs " + large + ")");
     }
 
     private static long allocated(final Callable<?> body) throws Exception

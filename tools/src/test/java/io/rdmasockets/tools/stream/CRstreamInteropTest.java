@@ -44,14 +44,21 @@ class CRstreamInteropTest
     {
         final int port = StreamRuns.freePort();
         final Process server = start(StreamRuns.with(TEST, "-p", "" + port));
-        awaitListening(port);
-        final RsockRun client = rsock(StreamRuns.with(TEST, "stream", "-s", "127.0.0.1", "-p", "" + port,
-            "--timeout", "20s"));
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "C rstream did not finish");
-        final String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, client.exitCode(), client::toString);
-        assertEquals(0, server.exitValue(), () -> out + "\n" + client);
-        assertSameTest(StreamRuns.table(out, 4096).getFirst(), StreamRuns.table(client.out(), 4096).getFirst());
+        try
+        {
+            awaitListening(port);
+            final RsockRun client = rsock(StreamRuns.with(TEST, "stream", "-s", "127.0.0.1", "-p", "" + port,
+                "--timeout", "20s"));
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "C rstream did not finish");
+            final String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, client.exitCode(), client::toString);
+            assertEquals(0, server.exitValue(), () -> out + "\n" + client);
+            assertSameTest(StreamRuns.table(out, 4096).getFirst(), StreamRuns.table(client.out(), 4096).getFirst());
+        }
+        finally
+        {
+            server.destroyForcibly();   // C rstream busy-loops: never leave one behind
+        }
     }
 
     @Test
@@ -64,12 +71,19 @@ class CRstreamInteropTest
         Thread.ofPlatform().daemon().name("interop-server").start(server);
         awaitListening(port);   // C rstream does not retry a refused connect
         final Process client = start(StreamRuns.with(TEST, "-s", "127.0.0.1", "-p", "" + port));
-        assertTrue(client.waitFor(30, TimeUnit.SECONDS), "C rstream did not finish");
-        final String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        final RsockRun run = server.get(30, TimeUnit.SECONDS);
-        assertEquals(0, client.exitValue(), out);
-        assertEquals(0, run.exitCode(), run::toString);
-        assertSameTest(StreamRuns.table(out, 4096).getFirst(), StreamRuns.table(run.out(), 4096).getFirst());
+        try
+        {
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS), "C rstream did not finish");
+            final String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            final RsockRun run = server.get(30, TimeUnit.SECONDS);
+            assertEquals(0, client.exitValue(), out);
+            assertEquals(0, run.exitCode(), run::toString);
+            assertSameTest(StreamRuns.table(out, 4096).getFirst(), StreamRuns.table(run.out(), 4096).getFirst());
+        }
+        finally
+        {
+            client.destroyForcibly();
+        }
     }
 
     private static void assertSameTest(final StreamRuns.Row c, final StreamRuns.Row java)

@@ -77,10 +77,13 @@ public final class StreamCommand implements Callable<Integer>
     int keepalive;
 
     @Option(names = "-T", paramLabel = "test_option", description = {
-        "s|sockets: JDK sockets instead of rsockets;  a|async: poll before each call;",
-        "b|blocking: blocking calls (MSG_WAITALL);  n|nonblocking: nonblocking busy loop (the default);",
-        "v|verify: send and check a data pattern;  f|fork: as rstream, forces sockets (the server serves the " +
-            "connection itself: a JVM cannot fork);  r|resolve: accepted, addresses resolve the same way."})
+        "Repeatable: s|sockets  JDK sockets instead of rsockets",
+        "a|async  poll before each call (not with b)",
+        "b|blocking  blocking calls, MSG_WAITALL",
+        "n|nonblocking  nonblocking busy loop, MSG_DONTWAIT (the default)",
+        "v|verify  send and check rstream's data pattern",
+        "f|fork  forces sockets, as rstream (a JVM cannot fork: the server serves the connection itself)",
+        "r|resolve  accepted (IP addresses resolve alike)"})
     List<String> testOptions = List.of();
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -1,7 +1,9 @@
 package io.rdmasockets.tools;
 
 import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.tools.bench.BenchStreamCommand;
 import io.rdmasockets.tools.bench.BenchVerbsCommand;
+import io.rdmasockets.tools.stream.StreamCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -24,12 +26,14 @@ import java.util.concurrent.ExecutionException;
     name = "rsock",
     mixinStandardHelpOptions = true,
     versionProvider = Rsock.Version.class,
-    description = "RDMA sockets for the JVM: providers, devices, demos and benchmarks.",
+    description = "RDMA sockets for the JVM: providers, devices, rstream, demos and benchmarks.",
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
-    footer = {"", "Examples:", "  rsock devices -v", "  rsock demo", "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
+    footer = {"", "Examples:", "  rsock devices -v", "  rsock demo", "  rsock stream  /  rsock stream -s 127.0.0.1",
+        "  rsock bench-stream --provider tcp", "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
         "", "Run 'rsock COMMAND --help' for a command's options."},
-    subcommands = {DevicesCommand.class, DemoCommand.class, BenchVerbsCommand.class})
+    subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, VerbsDemoCommand.class,
+        BenchVerbsCommand.class, BenchStreamCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */
@@ -58,6 +62,8 @@ public final class Rsock implements Runnable
     public static CommandLine newCommandLine()
     {
         final CommandLine commandLine = new CommandLine(new Rsock());
+        // --idle spin as well as SPIN.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(Rsock::handleExecutionException);
         return commandLine;
     }

@@ -89,24 +89,55 @@ public final class Units
     }
 
     /**
-     * One rstream results row: {@code total = iters * xfers * size * 2} (both directions),
-     * {@code Gb/sec = total * 8 / (1000 * usec)}, {@code usec/xfer = usec / iters / (xfers * 2)}.
+     * One rstream results row, in the columns of {@link #rstreamHeader()}: {@code "%8.2fs%10.2f%11.2f"}
+     * for seconds, {@link #rstreamGbits} and {@link #rstreamUsecPerXfer}.
      *
      * @param name      the test name, e.g. {@code "64_lat"}.
      * @param size      bytes per transfer.
      * @param transfers transfers per iteration and direction.
      * @param iters     iterations.
      * @param nanos     the run's time.
-     * @return the row, in the columns of {@link #rstreamHeader()}.
+     * @return the row.
      */
     public static String rstreamRow(
         final String name, final long size, final long transfers, final long iters, final long nanos)
     {
-        final long total = iters * transfers * size * 2;
-        final double usec = nanos / 1e3;
+        final long total = rstreamTotal(size, transfers, iters);
         return String.format(Locale.ROOT, "%-10s%-8s%-8s%-8s%-8s%8.2fs%10.2f%11.2f", name, sizeStr(size),
-            cntStr(transfers), cntStr(iters), sizeStr(total), usec / 1e6, total * 8 / (1000 * usec),
-            usec / iters / (transfers * 2));
+            cntStr(transfers), cntStr(iters), sizeStr(total), nanos / 1e9, rstreamGbits(total, nanos),
+            rstreamUsecPerXfer(transfers, iters, nanos));
+    }
+
+    /**
+     * @param size      bytes per transfer.
+     * @param transfers transfers per iteration and direction.
+     * @param iters     iterations.
+     * @return rstream's {@code total = iters * xfers * size * 2} (both directions).
+     */
+    public static long rstreamTotal(final long size, final long transfers, final long iters)
+    {
+        return iters * transfers * size * 2;
+    }
+
+    /**
+     * @param total bytes moved, see {@link #rstreamTotal}.
+     * @param nanos the run's time.
+     * @return rstream's {@code Gb/sec = total * 8 / (1000 * usec)}, i.e. 10^9 bit/s.
+     */
+    public static double rstreamGbits(final long total, final long nanos)
+    {
+        return total * 8 / (1000 * (nanos / 1e3));
+    }
+
+    /**
+     * @param transfers transfers per iteration and direction.
+     * @param iters     iterations.
+     * @param nanos     the run's time.
+     * @return rstream's {@code usec/xfer = usec / iters / (xfers * 2)}: half a round trip in latency runs.
+     */
+    public static double rstreamUsecPerXfer(final long transfers, final long iters, final long nanos)
+    {
+        return nanos / 1e3 / iters / (transfers * 2);
     }
 
     /**

@@ -2,12 +2,10 @@ package io.rdmasockets.tools;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.regex.Pattern;
 
+import static io.rdmasockets.tools.RsockRun.rsock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,39 +20,21 @@ class RsockCommandsTest
     private static final Pattern GUID = Pattern.compile("node_guid:\\s+\\p{XDigit}{4}(:\\p{XDigit}{4}){3}");
     private static final Pattern RATIO = Pattern.compile("\\d+\\.\\d{2}x");
 
-    private record Run(int exitCode, String out, String err)
-    {
-        @Override
-        public String toString()
-        {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    private static Run rsock(final String... args)
-    {
-        final CommandLine commandLine = Rsock.newCommandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        final int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     @Test
     void shouldListCommandsInHelp()
     {
-        final Run run = rsock("--help");
+        final RsockRun run = rsock("--help");
         assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("devices") && run.out().contains("demo") && run.out().contains("bench-verbs"),
-            run::toString);
+        for (final String command : new String[] {"devices", "demo", "stream", "demo-verbs", "bench-verbs", "bench-stream"})
+        {
+            assertTrue(run.out().contains("  " + command + " "), () -> command + " missing\n" + run);
+        }
     }
 
     @Test
     void shouldPrintVersion()
     {
-        final Run run = rsock("--version");
+        final RsockRun run = rsock("--version");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().startsWith("rsock "), run::toString);
     }
@@ -62,7 +42,7 @@ class RsockCommandsTest
     @Test
     void shouldListTcpProviderAndItsDevice()
     {
-        final Run run = rsock("devices", "-v");
+        final RsockRun run = rsock("devices", "-v");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(Pattern.compile("(?m)^\\s+tcp\\s+priority -?\\d+\\s+available$").matcher(run.out()).find(),
             run::toString);
@@ -82,11 +62,11 @@ class RsockCommandsTest
         System.setProperty("rdmasockets.tcp.disabled", "true");
         try
         {
-            final Run devices = rsock("devices");
+            final RsockRun devices = rsock("devices");
             assertEquals(Rsock.EXIT_FAILURE, devices.exitCode(), devices::toString);
             assertTrue(Pattern.compile("(?m)^\\s+tcp\\s+priority -?\\d+\\s+unavailable: .*rdmasockets\\.tcp\\.disabled")
                 .matcher(devices.out()).find(), devices::toString);
-            final Run demo = rsock("demo", "--provider", "tcp");
+            final RsockRun demo = rsock("demo", "--provider", "tcp");
             assertEquals(Rsock.EXIT_FAILURE, demo.exitCode(), demo::toString);
             assertTrue(demo.err().startsWith("rsock demo: verbs provider 'tcp' is unavailable: "), demo::toString);
             assertEquals(1, demo.err().lines().count(), demo::toString);
@@ -98,9 +78,9 @@ class RsockCommandsTest
     }
 
     @Test
-    void shouldPassEveryDemoCheck()
+    void shouldPassEveryVerbsDemoCheck()
     {
-        final Run run = rsock("demo", "--provider", "tcp");
+        final RsockRun run = rsock("demo-verbs", "--provider", "tcp");
         assertEquals(0, run.exitCode(), run::toString);
         assertFalse(run.out().contains("[FAIL]"), run::toString);
         assertTrue(run.out().contains("PASSED: "), run::toString);
@@ -112,7 +92,7 @@ class RsockCommandsTest
     @Test
     void shouldPrintBothNumbersAndRatios()
     {
-        final Run run = rsock("bench-verbs", "--provider", "tcp", "-w", "50ms", "-d", "300ms");
+        final RsockRun run = rsock("bench-verbs", "--provider", "tcp", "-w", "50ms", "-d", "300ms");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("provider(tcp)") && run.out().contains("jdk-nio"), run::toString);
         for (final String row : new String[] {"lat p50 (us)", "lat p99 (us)", "lat p99.9 (us)", "lat mean (us)",
@@ -125,9 +105,26 @@ class RsockCommandsTest
     }
 
     @Test
+    void shouldBenchmarkStreamsSideBySide()
+    {
+        final RsockRun run = rsock("bench-stream", "--provider", "tcp", "--rounds", "1", "--lat-iterations", "200",
+            "--bw-count", "20");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("rsocket(tcp)") && run.out().contains("socket"), run::toString);
+        for (final String row : new String[] {"usec/xfer", "rtt p50 (us)", "rtt p99 (us)", "bw (Gb/s)"})
+        {
+            final Pattern line = Pattern.compile("(?m)^" + Pattern.quote(row) + "\\s+\\S+\\s+\\d+\\.\\d+\\s+\\d+\\.\\d+\\s+" +
+                RATIO.pattern() + "$");
+            assertTrue(line.matcher(run.out()).find(), () -> row + " row missing\n" + run);
+        }
+        assertTrue(Pattern.compile("(?m)^target: latency \\(rtt p50\\) within 1.20x of sockets: (met|NOT met) \\(\\d+\\.\\d{2}x\\); " +
+            "bandwidth at least 0.90x: (met|NOT met) \\(\\d+\\.\\d{2}x\\)$").matcher(run.out()).find(), run::toString);
+    }
+
+    @Test
     void shouldBenchmarkAFixedNumberOfIterations()
     {
-        final Run run = rsock("bench-verbs", "--provider", "tcp", "-t", "lat", "-S", "1k", "-w", "0s", "-n", "200");
+        final RsockRun run = rsock("bench-verbs", "--provider", "tcp", "-t", "lat", "-S", "1k", "-w", "0s", "-n", "200");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("lat 1k: 200 round trips (tcp), 200 (jdk-nio)"), run::toString);
     }
@@ -135,7 +132,7 @@ class RsockCommandsTest
     @Test
     void shouldReportAnUnknownProviderOnOneLine()
     {
-        final Run run = rsock("demo", "--provider", "no-such-provider");
+        final RsockRun run = rsock("demo", "--provider", "no-such-provider");
         assertEquals(Rsock.EXIT_FAILURE, run.exitCode(), run::toString);
         assertTrue(run.err().startsWith("rsock demo: no verbs provider named 'no-such-provider'"), run::toString);
         assertEquals(1, run.err().lines().count(), run::toString);
@@ -144,7 +141,7 @@ class RsockCommandsTest
     @Test
     void shouldRejectABadSizeWithUsage()
     {
-        final Run run = rsock("bench-verbs", "-S", "12q");
+        final RsockRun run = rsock("bench-verbs", "-S", "12q");
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().contains("not a size: '12q'"), run::toString);
     }

@@ -16,8 +16,33 @@ final class BenchTable
 
     BenchTable(final PrintWriter out, final String providerName)
     {
+        this(out, "provider(" + providerName + ")", "jdk-nio");
+    }
+
+    /**
+     * @param out   where the table goes.
+     * @param left  the heading of the measured side's column.
+     * @param right the heading of the baseline's column.
+     */
+    BenchTable(final PrintWriter out, final String left, final String right)
+    {
         this.out = out;
-        out.printf(Locale.ROOT, ROW, "test", "size", "provider(" + providerName + ")", "jdk-nio", "ratio");
+        out.printf(Locale.ROOT, ROW, "test", "size", left, right, "ratio");
+    }
+
+    /**
+     * Prints one row of two numbers with two decimals and their ratio (left / right).
+     *
+     * @param test  the metric, e.g. {@code "bw (Gb/s)"}.
+     * @param size  message size.
+     * @param left  the measured side's number.
+     * @param right the baseline's number.
+     */
+    void values(final String test, final long size, final double left, final double right)
+    {
+        out.printf(Locale.ROOT, ROW, test, Units.sizeStr(size), String.format(Locale.ROOT, "%.2f", left),
+            String.format(Locale.ROOT, "%.2f", right), Units.ratioStr(left / right));
+        out.flush();
     }
 
     /**
@@ -45,11 +70,7 @@ final class BenchTable
      */
     void bandwidth(final long size, final ThroughputResult provider, final ThroughputResult jdk)
     {
-        final double p = provider.gbitsPerSecond();
-        final double j = jdk.gbitsPerSecond();
-        out.printf(Locale.ROOT, ROW, "bw (Gb/s)", Units.sizeStr(size), String.format(Locale.ROOT, "%.2f", p),
-            String.format(Locale.ROOT, "%.2f", j), Units.ratioStr(p / j));
-        out.flush();
+        values("bw (Gb/s)", size, provider.gbitsPerSecond(), jdk.gbitsPerSecond());
     }
 
     private void row(final String test, final long size, final double providerNanos, final double jdkNanos)

@@ -62,7 +62,19 @@ public final class BenchVerbsCommand implements Callable<Integer>
         /** Thread.yield between polls. */
         yield,
         /** LockSupport.parkNanos between polls. */
-        park
+        park;
+
+        /** @return the strategy this choice stands for on this machine. */
+        IdleStrategy strategy()
+        {
+            return switch (this)
+            {
+                case auto -> IdleStrategy.auto();
+                case spin -> IdleStrategy.SPIN;
+                case yield -> IdleStrategy.YIELD;
+                case park -> IdleStrategy.PARK;
+            };
+        }
     }
 
     private static final long DEFAULT_LATENCY_SIZE = 64;
@@ -124,13 +136,7 @@ public final class BenchVerbsCommand implements Callable<Integer>
         validate();
         final PrintWriter out = spec.commandLine().getOut();
         final VerbsProvider p = provider.resolve();
-        final IdleStrategy idleStrategy = switch (idle)
-        {
-            case auto -> IdleStrategy.auto();
-            case spin -> IdleStrategy.SPIN;
-            case yield -> IdleStrategy.YIELD;
-            case park -> IdleStrategy.PARK;
-        };
+        final IdleStrategy idleStrategy = idle.strategy();
         final IdleStrategy jdkPoll = JdkMode.poll == jdk ? idleStrategy : null;
         final Phase warm = new Phase(warmup, 0);
         final Phase measure = new Phase(duration, iterations);

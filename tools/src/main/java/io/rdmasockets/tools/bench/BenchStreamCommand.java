@@ -1,0 +1,178 @@
+package io.rdmasockets.tools.bench;
+
+import io.rdmasockets.tools.ProviderOption;
+import io.rdmasockets.tools.ToolException;
+import io.rdmasockets.tools.Units;
+import io.rdmasockets.tools.stream.Connection;
+import io.rdmasockets.tools.stream.RsocketTransport;
+import io.rdmasockets.tools.stream.RstreamPair;
+import io.rdmasockets.tools.stream.RstreamResult;
+import io.rdmasockets.tools.stream.RstreamSettings;
+import io.rdmasockets.tools.stream.SocketTransport;
+import io.rdmasockets.tools.stream.Transport;
+import io.rdmasockets.verbs.VerbsProvider;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rsock bench-stream}: rstream's loop over rsockets against the same loop over JDK sockets, in one
+ * run, side by side with the ratio: 64 B latency (rstream's usec/xfer and round-trip percentiles) and
+ * 64 KiB bandwidth (Gb/s). Rounds alternate between the two so that machine noise hits both alike.
+ */
+@Command(
+    name = "bench-stream",
+    mixinStandardHelpOptions = true,
+    header = "Benchmark rsockets against JDK sockets with rstream's test: 64 B latency, 64 KiB bandwidth.",
+    description = {
+        "Run rstream's test (see 'rsock stream') with both sides in this process on 127.0.0.1, over rsockets " +
+        "on a verbs provider and over JDK sockets (TCP_NODELAY), and print both and the ratio rsocket/socket:",
+        "  lat: 64 B, one transfer each way per iteration; usec/xfer as rstream (half a round trip), and the " +
+        "round trip's p50/p99 (HdrHistogram);",
+        "  bw:  64 KiB, a burst of transfers one way, then back; Gb/s = 10^9 bit/s as rstream.",
+        "Each test warms up, then runs --rounds times per side, alternating; the table shows medians."},
+    footer = {"", "Example: rsock bench-stream --provider tcp --rounds 5"})
+public final class BenchStreamCommand implements Callable<Integer>
+{
+    private static final int LATENCY_SIZE = 64;
+    private static final int BANDWIDTH_SIZE = 64 * 1024;
+    private static final Duration LIMIT = Duration.ofMinutes(10);
+
+    @Mixin
+    ProviderOption provider;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+        description = "Measured runs per test and side (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--lat-iterations", paramLabel = "N", defaultValue = "20000",
+        description = "Round trips per latency run (default: ${DEFAULT-VALUE}).")
+    int latencyIterations;
+
+    @Option(names = "--bw-count", paramLabel = "N", defaultValue = "5000",
+        description = "64 KiB transfers each way per bandwidth run (default: ${DEFAULT-VALUE}).")
+    int bandwidthCount;
+
+    @Option(names = "--blocking", description = "Blocking calls with MSG_WAITALL (rstream -T b) instead of " +
+        "rstream's default nonblocking busy loop.")
+    boolean blocking;
+
+    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "auto",
+        description = "What both sides' nonblocking loops do after an EAGAIN, for both socket layers alike: spin " +
+            "(rstream's busy loop), yield, park, or auto = spin on 4+ cores, else yield: two spinning threads " +
+            "starve a software provider's own threads on a small machine (default: ${DEFAULT-VALUE}).")
+    BenchVerbsCommand.Idle idle;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        if (rounds < 1 || latencyIterations < 1 || bandwidthCount < 1)
+        {
+            throw new ToolException("--rounds, --lat-iterations and --bw-count must be at least 1");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final VerbsProvider p = provider.resolve();
+        final Transport rsocket = new RsocketTransport(p);
+        final Transport socket = new SocketTransport();
+        out.printf(Locale.ROOT, "rsock bench-stream: rstream's test over rsockets (provider '%s') vs JDK sockets, " +
+            "both sides in this process on 127.0.0.1; %s; median of %d rounds per side (%d cores)%n%n", p.name(),
+            blocking ? "blocking calls (-T b)" : "nonblocking loop (rstream's default), idle: " +
+            idle.strategy().name().toLowerCase(Locale.ROOT), rounds, Runtime.getRuntime().availableProcessors());
+        out.flush();
+
+        final BenchTable table = new BenchTable(out, "rsocket(" + p.name() + ")", "socket");
+        final Side rl = new Side(rsocket);
+        final Side sl = new Side(socket);
+        measure(rl, sl, LATENCY_SIZE, 1, latencyIterations);
+        table.values("usec/xfer", LATENCY_SIZE, rl.median(RstreamResult::usecPerXfer), sl.median(RstreamResult::usecPerXfer));
+        table.values("rtt p50 (us)", LATENCY_SIZE, rl.percentileMicros(50), sl.percentileMicros(50));
+        table.values("rtt p99 (us)", LATENCY_SIZE, rl.percentileMicros(99), sl.percentileMicros(99));
+        final Side rb = new Side(rsocket);
+        final Side sb = new Side(socket);
+        measure(rb, sb, BANDWIDTH_SIZE, bandwidthCount, 1);
+        final double rGbits = rb.median(RstreamResult::gbitsPerSecond);
+        final double sGbits = sb.median(RstreamResult::gbitsPerSecond);
+        table.values("bw (Gb/s)", BANDWIDTH_SIZE, rGbits, sGbits);
+
+        // The round trip's median, not rstream's mean: one descheduled iteration moves a mean on a shared machine.
+        final double latencyRatio = rl.percentileMicros(50) / sl.percentileMicros(50);
+        out.println();
+        out.println("ratio = rsocket / socket: for latency below 1 means rsockets are faster, for bw above 1.");
+        out.printf(Locale.ROOT, "target: latency (rtt p50) within 1.20x of sockets: %s (%s); bandwidth at least " +
+            "0.90x: %s (%s)%n",
+            latencyRatio <= 1.2 ? "met" : "NOT met", Units.ratioStr(latencyRatio),
+            rGbits / sGbits >= 0.9 ? "met" : "NOT met", Units.ratioStr(rGbits / sGbits));
+        out.printf(Locale.ROOT, "runs (usec/xfer, Gb/s): rsocket lat %s bw %s; socket lat %s bw %s%n",
+            rl.all(RstreamResult::usecPerXfer), rb.all(RstreamResult::gbitsPerSecond),
+            sl.all(RstreamResult::usecPerXfer), sb.all(RstreamResult::gbitsPerSecond));
+        out.flush();
+        return 0;
+    }
+
+    /** A warm-up run each, then the rounds, alternating sides. */
+    private void measure(final Side a, final Side b, final int size, final int count, final int iterations)
+    {
+        a.run(size, Math.max(1, count / 10), Math.max(1, iterations / 10), null);
+        b.run(size, Math.max(1, count / 10), Math.max(1, iterations / 10), null);
+        for (int round = 0; round < rounds; round++)
+        {
+            a.results[round] = a.run(size, count, iterations, a.roundTrips);
+            b.results[round] = b.run(size, count, iterations, b.roundTrips);
+        }
+    }
+
+    /** One side's runs of one test. */
+    private final class Side
+    {
+        final Transport transport;
+        final RstreamResult[] results = new RstreamResult[rounds];
+        final Histogram roundTrips = new Histogram(LatencyResult.HIGHEST_NANOS, 3);
+
+        Side(final Transport transport)
+        {
+            this.transport = transport;
+        }
+
+        RstreamResult run(final int size, final int count, final int iterations, final Histogram histogram)
+        {
+            final int flags = blocking ? Connection.MSG_WAITALL : Connection.MSG_DONTWAIT;
+            final PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+            return RstreamPair.run(
+                new RstreamSettings().transport(transport).flags(flags).idle(idle.strategy()).transferSize(size)
+                    .transferCount(count).iterations(iterations).out(quiet),
+                new RstreamSettings().transport(transport).flags(flags).idle(idle.strategy()).transferSize(size)
+                    .transferCount(count).iterations(iterations).roundTrips(histogram).out(quiet),
+                LIMIT).getFirst();
+        }
+
+        double median(final java.util.function.ToDoubleFunction<RstreamResult> metric)
+        {
+            final double[] values = Arrays.stream(results).mapToDouble(metric).sorted().toArray();
+            return values[values.length / 2];
+        }
+
+        double percentileMicros(final double percentile)
+        {
+            return roundTrips.getValueAtPercentile(percentile) / 1e3;
+        }
+
+        String all(final java.util.function.ToDoubleFunction<RstreamResult> metric)
+        {
+            return Arrays.stream(results).mapToDouble(metric)
+                .mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).toList().toString();
+        }
+    }
+}

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * C's {@code tcp_svc} (wire-protocol doc section 4.3): one daemon thread for every socket with
  * {@code SO_KEEPALIVE} on, started by the first registration and gone once none is registered. Each
  * visit reaps the socket's completions and, after {@code keepalive_time} seconds without traffic, posts
- * a 0-byte RDMA write ({@link DataPath#keepalive}). The peer's transport acknowledges it without a
+ * a 0-byte RDMA write ({@link ControlMessages#keepalive}). The peer's transport acknowledges it without a
  * receive completion; a dead peer fails it, which puts the socket in ERROR without the application
  * calling in.
  */

@@ -290,7 +290,7 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
-    /** Called by the keepalive service; see {@link DataPath#keepalive}. */
+    /** Called by the keepalive service; see {@link ControlMessages#keepalive}. */
     long keepaliveVisit(final long nowNs)
     {
         final DataPath d = data;
@@ -299,7 +299,7 @@ public final class StreamRsocket implements AutoCloseable
             return -1;
         }
         final int seconds = keepAliveIdleSeconds;
-        return d.keepalive(nowNs, TimeUnit.SECONDS.toNanos(0 != seconds ? seconds : SystemIdle.SECONDS));
+        return d.control.keepalive(nowNs, TimeUnit.SECONDS.toNanos(0 != seconds ? seconds : SystemIdle.SECONDS));
     }
 
     /** {@code /proc/sys/net/ipv4/tcp_keepalive_time}, read once, when first needed. */
@@ -312,7 +312,7 @@ public final class StreamRsocket implements AutoCloseable
     public long keepaliveProbes()
     {
         final DataPath d = data;
-        return null == d ? 0 : d.probesSent();
+        return null == d ? 0 : d.control.probesSent();
     }
 
     /**
@@ -699,7 +699,7 @@ public final class StreamRsocket implements AutoCloseable
         data = new DataPath(this, ep, config.pollingTimeUs(), config.wakeUpIntervalMs());
         // Completion events (and wakeups) may change readiness: tell whoever polls this socket.
         ep.channel.readyListener(this::signalWatchers);
-        final int rc = data.postInitialReceives();
+        final int rc = data.progress.postInitialReceives();
         if (0 != rc)
         {
             throw new ErrnoException(rc, "post receives", null);
@@ -1110,9 +1110,9 @@ public final class StreamRsocket implements AutoCloseable
             }
             if (arm)
             {
-                d.armForPoll();
+                d.progress.armForPoll();
             }
-            int events = d.readiness();
+            int events = d.progress.readiness();
             final int now = state;
             if (0 == (now & CONNECTED))
             {
@@ -1189,15 +1189,15 @@ public final class StreamRsocket implements AutoCloseable
         {
             return 0 != (state & (DISCONNECTED | ERROR)) ? 0 : -Errno.ENOTCONN.code();
         }
-        final int ctrl = d.shutdownState(how);
+        final int ctrl = d.control.shutdownState(how);
         if (ctrl < 0)
         {
             d.wakeup();
             return 0;
         }
         d.wakeup();
-        final int ret = d.sendControl(ctrl, deadlineNs);
-        d.drainSends(deadlineNs);
+        final int ret = d.control.sendControl(ctrl, deadlineNs);
+        d.control.drainSends(deadlineNs);
         return ret;
     }
 
@@ -1246,7 +1246,7 @@ public final class StreamRsocket implements AutoCloseable
         {
             if (null != d)
             {
-                d.acknowledgePendingEvents();
+                d.progress.acknowledgePendingEvents();
                 d.markReleased();
             }
             closeQuietly(cmId);

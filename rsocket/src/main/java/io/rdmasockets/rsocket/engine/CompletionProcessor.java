@@ -342,7 +342,7 @@ final class CompletionProcessor
                 final int rc = ep.qp.postReceive(rwr);
                 if (0 != rc)
                 {
-                    socket.fail(rc);
+                    path.fail(rc);
                     return -rc;
                 }
             }
@@ -355,7 +355,7 @@ final class CompletionProcessor
         if (!wcs.hasImmediate(i))
         {
             // iWARP's MSG_SEND mode is not implemented: a message without an immediate is a protocol error.
-            socket.protocolError("a receive completion without an immediate");
+            path.protocolError("a receive completion without an immediate");
             return;
         }
         final int msg = wcs.immData(i);
@@ -366,7 +366,7 @@ final class CompletionProcessor
             {
                 if (0 != recv.onData(data))
                 {
-                    socket.protocolError("the peer sent more than its credits or the ring allow");
+                    path.protocolError("the peer sent more than its credits or the ring allow");
                 }
             }
             case OP_SGL -> send.onCredits(data);
@@ -376,7 +376,7 @@ final class CompletionProcessor
             }
             case OP_CTRL -> control.onPeerControl(data);
             // Reserved ops 1, 3, 5: C files them as data; no C peer sends them, so they are an error here.
-            default -> socket.protocolError("reserved rsocket op " + ImmediateDescriptor.op(msg));
+            default -> path.protocolError("reserved rsocket op " + ImmediateDescriptor.op(msg));
         }
     }
 
@@ -393,7 +393,7 @@ final class CompletionProcessor
         }
         if (WcStatus.SUCCESS.code() != wcs.statusCode(i) && 0 != (socket.state & CONNECTED))
         {
-            socket.fail(Errno.EIO.code());
+            path.fail(Errno.EIO.code());
         }
     }
 }

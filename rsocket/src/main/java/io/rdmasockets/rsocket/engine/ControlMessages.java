@@ -73,13 +73,35 @@ final class ControlMessages
     }
 
     /**
+     * {@code rshutdown}'s part here (wire-protocol doc section 4.2): the state change, then the message it
+     * owes the peer, SHUTDOWN or DISCONNECT, and a wait for every send to complete.
+     *
+     * @param how        {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR} (0, 1, 2).
+     * @param deadlineNs nanoTime after which the waits give up with ETIMEDOUT, or 0 for none.
+     * @return 0 or a negative errno.
+     */
+    int shutdown(final int how, final long deadlineNs)
+    {
+        final int ctrl = shutdownState(how);
+        if (ctrl < 0)
+        {
+            path.wakeup();
+            return 0;
+        }
+        path.wakeup();
+        final int ret = sendControl(ctrl, deadlineNs);
+        drainSends(deadlineNs);
+        return ret;
+    }
+
+    /**
      * {@code rshutdown}'s state change, made under the state lock so that a peer's SHUTDOWN processed
      * by a concurrent reader cannot slip between it and the post of our own message.
      *
      * @param how {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR} (0, 1, 2).
      * @return the control message now owed to the peer, or -1 when nothing is to be sent.
      */
-    int shutdownState(final int how)
+    private int shutdownState(final int how)
     {
         stateLock.lock();
         try
@@ -117,7 +139,7 @@ final class ControlMessages
      * @param deadlineNs nanoTime after which waiting for a slot gives up with ETIMEDOUT, or 0 for none.
      * @return 0 or a negative errno.
      */
-    int sendControl(final int ctrl, final long deadlineNs)
+    private int sendControl(final int ctrl, final long deadlineNs)
     {
         int ret = 0;
         if (!ctrlAvailable())
@@ -152,7 +174,7 @@ final class ControlMessages
      *                   limit, even for a peer that posts no receives (its RNR NAKs retry forever).
      * @return 0 or a negative errno.
      */
-    int drainSends(final long deadlineNs)
+    private int drainSends(final long deadlineNs)
     {
         return 0 != (socket.state & CONNECTED) ?
             path.progress.processCq(false, TEST_ALL_SENDS_DONE, deadlineNs) : 0;

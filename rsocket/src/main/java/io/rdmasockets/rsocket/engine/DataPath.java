@@ -4,6 +4,7 @@ import io.rdmasockets.common.Errno;
 import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
 import io.rdmasockets.verbs.SendFlags;
 import io.rdmasockets.verbs.SendWorkRequest;
+import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.WrOpcode;
 
 import java.lang.foreign.MemorySegment;
@@ -78,23 +79,16 @@ final class DataPath
     }
 
     /**
-     * Applies the peer's connection data ({@code rs_save_conn_data}).
+     * Applies the peer's connection data ({@code rs_save_conn_data}): its target SGL, its first receive
+     * half and its credits (its receive queue size).
      *
-     * @param sglAddress  the peer's target SGL address.
-     * @param sglKey      its rkey.
-     * @param sglLength   its entries.
-     * @param peerIsBig   the peer set {@code RS_CONN_FLAG_NET}: write SGEs to it big-endian.
-     * @param dataAddress the peer's first receive half.
-     * @param dataKey     its rkey.
-     * @param dataLength  its length.
-     * @param credits     the peer's receive queue size.
+     * @param peer the peer's connection data.
      */
-    void onConnected(final long sglAddress, final int sglKey, final int sglLength, final boolean peerIsBig,
-        final long dataAddress, final int dataKey, final long dataLength, final int credits)
+    void onConnected(final ConnData.Peer peer)
     {
-        control.onConnected(sglAddress, sglKey, peerIsBig);
-        recv.remoteSglLength(sglLength);
-        send.onConnected(dataAddress, dataKey, dataLength, credits);
+        control.onConnected(peer.sglAddress(), peer.sglKey(), peer.bigEndian());
+        recv.remoteSglLength(peer.sglEntries());
+        send.onConnected(peer.bufAddress(), peer.bufKey(), peer.bufLength(), peer.credits());
     }
 
     /** @return the lock close takes to wait for senders to leave. */
@@ -205,7 +199,7 @@ final class DataPath
                 final int state = socket.state;
                 if (0 == (state & WRITABLE))
                 {
-                    ret = -socket.writeErrno();
+                    ret = -writeErrno();
                     break;
                 }
                 final int xfer = send.transferSize(chunk, left);
@@ -265,6 +259,45 @@ final class DataPath
         return post();
     }
 
+    /** The connection failed locally (a post or completion error): C's {@code rs_error}. */
+    void fail(final int errno)
+    {
+        if (0 != (socket.state & CONNECTED))
+        {
+            socket.state = ERROR;
+            socket.err = errno;
+        }
+    }
+
+    /** The peer broke the protocol: stop using the connection and report ECONNRESET from now on. */
+    void protocolError(final String what)
+    {
+        System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.WARNING,
+            "rsocket " + socket.cmId.localAddress() + " <- " + socket.cmId.peerAddress() + ": " + what +
+            "; resetting");
+        socket.state = ERROR;
+        socket.err = Errno.EPROTO.code();
+        try
+        {
+            ep.qp.modifyToError();
+        }
+        catch (final VerbsException ignored)
+        {
+            // Destroyed concurrently: the connection is gone either way.
+        }
+    }
+
+    /** @return the errno for a write on a socket that is not writable. */
+    private int writeErrno()
+    {
+        final int s = socket.state;
+        if (0 != (s & CONNECTED) && 0 == (s & (ERROR | DISCONNECTED)))
+        {
+            return Errno.EPIPE.code();
+        }
+        return Errno.ECONNRESET.code();
+    }
+
     /** Posts {@link #wr}; called with the state lock held. */
     int post()
     {
@@ -272,7 +305,7 @@ final class DataPath
         final int rc = ep.qp.postSend(wr);
         if (0 != rc)
         {
-            socket.fail(rc);
+            fail(rc);
             return -rc;
         }
         return 0;
@@ -365,7 +398,7 @@ final class DataPath
             {
                 if (!recv.hasData())
                 {
-                    ret = 0 != (socket.state & ERROR) ? -socket.readErrno() : 0;
+                    ret = 0 != (socket.state & ERROR) ? -readErrno() : 0;
                     break;
                 }
                 if (0 != (flags & MSG_PEEK))
@@ -404,6 +437,12 @@ final class DataPath
         {
             stateLock.unlock();
         }
+    }
+
+    /** @return the errno for a read on a failed socket. */
+    private static int readErrno()
+    {
+        return Errno.ECONNRESET.code();
     }
 
     /** @return bytes ready to read without waiting (FIONREAD). */

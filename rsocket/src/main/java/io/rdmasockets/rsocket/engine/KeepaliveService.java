@@ -23,7 +23,7 @@ final class KeepaliveService
     private static final Path PROC_KEEPALIVE_TIME = Path.of("/proc/sys/net/ipv4/tcp_keepalive_time");
     private static final Object LOCK = new Object();
     /** Socket to the nanoTime of its next visit; guarded by {@link #LOCK}. */
-    private static final Map<StreamRsocket, Long> SOCKETS = new HashMap<>();
+    private static final Map<Keepalive, Long> SOCKETS = new HashMap<>();
     private static Thread thread;
 
     private KeepaliveService()
@@ -45,7 +45,7 @@ final class KeepaliveService
     }
 
     /** @param rs a connected socket to visit from now on; registering again reschedules it. */
-    static void register(final StreamRsocket rs)
+    static void register(final Keepalive rs)
     {
         synchronized (LOCK)
         {
@@ -60,7 +60,7 @@ final class KeepaliveService
     }
 
     /** @param rs a socket to visit no more (keepalive off, or closing). */
-    static void unregister(final StreamRsocket rs)
+    static void unregister(final Keepalive rs)
     {
         synchronized (LOCK)
         {
@@ -82,7 +82,7 @@ final class KeepaliveService
 
     private static void run()
     {
-        final Map<StreamRsocket, Long> due = new HashMap<>();
+        final Map<Keepalive, Long> due = new HashMap<>();
         while (true)
         {
             synchronized (LOCK)
@@ -97,7 +97,7 @@ final class KeepaliveService
                     }
                     final long now = System.nanoTime();
                     waitNs = Long.MAX_VALUE;
-                    for (final Map.Entry<StreamRsocket, Long> e : SOCKETS.entrySet())
+                    for (final Map.Entry<Keepalive, Long> e : SOCKETS.entrySet())
                     {
                         final long left = e.getValue() - now;
                         if (left <= 0)
@@ -121,9 +121,9 @@ final class KeepaliveService
                 }
             }
             // Visit outside the service lock: a visit takes the socket's state lock and may wait for it.
-            for (final StreamRsocket rs : due.keySet())
+            for (final Keepalive rs : due.keySet())
             {
-                final long nextNs = rs.keepaliveVisit(System.nanoTime());
+                final long nextNs = rs.visit(System.nanoTime());
                 synchronized (LOCK)
                 {
                     if (nextNs < 0)

@@ -3,7 +3,10 @@ package io.rdmasockets.rsocket.engine;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
+import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.cm.CmId;
 
+import static io.rdmasockets.rsocket.engine.RsocketState.CLOSED;
 import static io.rdmasockets.rsocket.engine.RsocketState.OPENING;
 
 /**
@@ -136,6 +139,60 @@ public final class RsocketOptions
                 iomapSize = inheritFrom.iomapSize;
             }
         }
+    }
+
+    /**
+     * {@link StreamRsocket#sizes}: buffer and queue sizes, before connecting.
+     *
+     * @param sbuf    send ring bytes, or -1 to keep.
+     * @param rbuf    receive ring bytes, or -1 to keep.
+     * @param sq      send queue size, or -1.
+     * @param rq      receive queue size, or -1.
+     * @param inline  inline bytes, or -1.
+     * @param iomap   iomap entries, or -1.
+     * @throws ErrnoException {@code EINVAL} once connecting.
+     */
+    synchronized void sizes(final int sbuf, final int rbuf, final int sq, final int rq, final int inline,
+        final int iomap) throws ErrnoException
+    {
+        if (socket.sizesFixed())
+        {
+            throw new ErrnoException(Errno.EINVAL, "buffer and queue sizes are fixed once connecting");
+        }
+        sbufSize = sbuf < 0 ? sbufSize : Math.max(sbuf, 2 * SendWindow.SNDLOWAT);
+        rbufSize = rbuf < 0 ? rbufSize : Math.max(rbuf & ~1, 2);
+        sqSize = sq < 0 ? sqSize : Math.min(sq, Endpoint.QP_MAX_SIZE);
+        rqSize = rq < 0 ? rqSize : Math.min(rq, Endpoint.QP_MAX_SIZE);
+        sqInline = inline < 0 ? sqInline : Math.min(inline, Endpoint.QP_MAX_SIZE);
+        iomapSize = iomap < 0 ? iomapSize : RsocketConfig.roundIomapSize(Math.min(iomap, 0xFFFF));
+    }
+
+    /**
+     * Creates a connection's endpoint with these sizes. From now on the sizes reported are those granted,
+     * as C's {@code rs_set_qp_size} and the provider leave them, and the buffer options no longer apply.
+     *
+     * @param cmId the connection's id.
+     * @return the endpoint.
+     * @throws VerbsException when the provider refuses.
+     */
+    synchronized Endpoint createEndpoint(final CmId cmId) throws VerbsException
+    {
+        final Endpoint ep = Endpoint.create(cmId, sqSize, rqSize, sqInline, sbufSize, rbufSize, iomapSize);
+        sqSize = ep.sqSize;
+        rqSize = ep.rqSize;
+        sqInline = ep.sqInline;
+        buffersFixed = true;
+        return ep;
+    }
+
+    /**
+     * @param ep the connection's endpoint.
+     * @return this side's connection data ({@code rs_format_conn_data}).
+     */
+    synchronized byte[] connData(final Endpoint ep)
+    {
+        return ConnData.format(rqSize, iomapSize, ep.targetBuffer.address(), ep.targetMr.rkey(),
+            ep.rbuf.address(), ep.rmr.rkey(), rbufSize >> 1);
     }
 
     /**
@@ -356,13 +413,32 @@ public final class RsocketOptions
             }
             case TCP_MAXSEG ->
             {
-                final int mtu = socket.activeMtu();
+                final int mtu = activeMtu();
                 yield mtu > 0 ? mtu : MAXSEG_DEFAULT;
             }
-            case TCP_KEEPIDLE -> socket.keepAliveIdleSecondsReported();
+            case TCP_KEEPIDLE -> socket.keepalive.reportedIdleSeconds();
             case TCP_KEEPINTVL, TCP_KEEPCNT -> 1;
             default -> -Errno.ENOTSUP.code();
         };
+    }
+
+    /** @return the active MTU of the device port the connection uses, or 0 before it has one. */
+    private int activeMtu()
+    {
+        final Endpoint e = socket.ep;
+        if (null == e || 0 != (socket.state & CLOSED))
+        {
+            return 0;
+        }
+        try
+        {
+            // The SPI names no port per id; the providers so far have one.
+            return e.channel.context().queryPort(1).activeMtu();
+        }
+        catch (final ErrnoException | RuntimeException ex)
+        {
+            return 0;
+        }
     }
 
     private synchronized int getRdma(final int name)

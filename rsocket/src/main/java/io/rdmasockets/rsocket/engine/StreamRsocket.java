@@ -3,26 +3,16 @@ package io.rdmasockets.rsocket.engine;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
-import io.rdmasockets.rsocket.protocol.ImmediateDescriptor;
 import io.rdmasockets.verbs.QueuePair;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.VerbsProvider;
-import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventChannel;
-import io.rdmasockets.verbs.cm.CmEventType;
 import io.rdmasockets.verbs.cm.CmId;
 import io.rdmasockets.verbs.cm.ConnectionManager;
-import io.rdmasockets.verbs.cm.ConnectionParameters;
 import io.rdmasockets.verbs.cm.PortSpace;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,10 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.rdmasockets.rsocket.engine.RsocketState.*;
 
 /**
- * One stream rsocket over the verbs SPI: connection setup as C's {@code rconnect}/{@code rlisten}/
- * {@code raccept} (wire-protocol doc section 1), the data path in {@link DataPath}, shutdown and close
- * as section 4.2, keepalive as 4.3 ({@link KeepaliveService}), nonblocking connect as 4.4 (driven by
- * {@link RsocketService}), readiness as 4.5 ({@link #pollEvents()}). Status codes (negative errno) on the
+ * One stream rsocket over the verbs SPI: its API, state and close. Connection setup is C's {@code rconnect}
+ * ({@link Connector}) and {@code rlisten}/{@code raccept} ({@link Acceptor}) (wire-protocol doc section 1),
+ * driven by connection-manager events on the service thread ({@link CmEventHandler}, {@link RsocketService});
+ * the data path is {@link DataPath}; shutdown and close as section 4.2, keepalive as 4.3 ({@link Keepalive}),
+ * nonblocking connect as 4.4, readiness as 4.5 ({@link Readiness}). Status codes (negative errno) on the
  * data path; {@link ErrnoException} on the control path.
  *
  * <p><b>Note:</b> thread safe: one thread may read while another writes.
@@ -65,55 +56,42 @@ public final class StreamRsocket implements AutoCloseable
     /** poll(2)'s {@code POLLNVAL}. */
     public static final int POLLNVAL = 0x20;
 
-    private static final int CONN_RETRIES = 6;
-    private static final long CONNECT_TIMEOUT_MS = 30_000;
-    private static final long ACCEPT_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * How long close waits for its DISCONNECT to complete. C waits without limit, so a peer that has
      * stopped reading (no receives posted: our message RNR-retries forever) would hang close.
      */
     private static final long CLOSE_DRAIN_NS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger OPEN = new AtomicInteger();
-    private static final VarHandle WATCHERS;
 
-    static
-    {
-        try
-        {
-            WATCHERS = MethodHandles.lookup().findVarHandle(StreamRsocket.class, "watchers", long.class);
-        }
-        catch (final ReflectiveOperationException e)
-        {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    /** C's {@code enum rs_state} bits, as {@link RsocketState} names them. */
     volatile int state = INIT;
-    private volatile int err;
-    private volatile boolean nonblocking;
-    private volatile boolean keepAlive;
-    private volatile int keepAliveIdleSeconds;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final ConnectionManager cm;
-    private final RsocketConfig config;
-    private final CmEventChannel cmChannel;
-    private final CmId cmId;
-    private final LinkedBlockingQueue<StreamRsocket> acceptQueue = new LinkedBlockingQueue<>();
-    private final List<StreamRsocket> accepting = new ArrayList<>();
-    private StreamRsocket listener;
-    private Endpoint ep;
-    private DataPath data;
+    /** The pending error, SO_ERROR. */
+    volatile int err;
+    /** O_NONBLOCK. */
+    volatile boolean nonblocking;
+    final AtomicBoolean closed = new AtomicBoolean();
+    final ConnectionManager cm;
+    final RsocketConfig config;
+    final CmEventChannel cmChannel;
+    final CmId cmId;
+    /** The listener that accepted this socket, or null. */
+    StreamRsocket listener;
+    Endpoint ep;
+    DataPath data;
 
-    private final RsocketOptions options;
-    /** Bits of the {@link PollWaiter}s watching this socket; see {@link #watch}. */
-    private volatile long watchers;
+    final RsocketOptions options;
+    /** Active connection setup ({@code rconnect}). */
+    final Connector connector;
+    /** Passive connection setup ({@code rlisten}, {@code raccept}). */
+    final Acceptor acceptor;
+    /** Connection-manager events, on the service thread. */
+    final CmEventHandler events;
+    /** Poll events and the pollers watching this socket. */
+    final Readiness readiness;
+    /** SO_KEEPALIVE and TCP_KEEPIDLE. */
+    final Keepalive keepalive;
 
-    /** Nonblocking connect, driven by the service thread: where to, and resolution retries so far. */
-    private InetSocketAddress destination;
-    private int retries;
-    private long connectingSinceNs;
-
-    private StreamRsocket(final ConnectionManager cm, final RsocketConfig config, final CmId id,
+    StreamRsocket(final ConnectionManager cm, final RsocketConfig config, final CmId id,
         final StreamRsocket inheritFrom) throws VerbsException
     {
         this.cm = cm;
@@ -129,6 +107,11 @@ public final class StreamRsocket implements AutoCloseable
             throw e;
         }
         this.options = new RsocketOptions(this, config, null == inheritFrom ? null : inheritFrom.options);
+        this.connector = new Connector(this);
+        this.acceptor = new Acceptor(this);
+        this.events = new CmEventHandler(this, cmChannel);
+        this.readiness = new Readiness(this);
+        this.keepalive = new Keepalive(this);
         OPEN.incrementAndGet();
     }
 
@@ -185,20 +168,7 @@ public final class StreamRsocket implements AutoCloseable
     public void sizes(final int sbuf, final int rbuf, final int sq, final int rq, final int inline, final int iomap)
         throws ErrnoException
     {
-        final RsocketOptions o = options;
-        synchronized (o)
-        {
-            if (sizesFixed())
-            {
-                throw new ErrnoException(Errno.EINVAL, "buffer and queue sizes are fixed once connecting");
-            }
-            o.sbufSize = sbuf < 0 ? o.sbufSize : Math.max(sbuf, 2 * SendWindow.SNDLOWAT);
-            o.rbufSize = rbuf < 0 ? o.rbufSize : Math.max(rbuf & ~1, 2);
-            o.sqSize = sq < 0 ? o.sqSize : Math.min(sq, Endpoint.QP_MAX_SIZE);
-            o.rqSize = rq < 0 ? o.rqSize : Math.min(rq, Endpoint.QP_MAX_SIZE);
-            o.sqInline = inline < 0 ? o.sqInline : Math.min(inline, Endpoint.QP_MAX_SIZE);
-            o.iomapSize = iomap < 0 ? o.iomapSize : RsocketConfig.roundIomapSize(Math.min(iomap, 0xFFFF));
-        }
+        options.sizes(sbuf, rbuf, sq, rq, inline, iomap);
     }
 
     /** @return whether connecting has begun (C's {@code state >= rs_opening}): SOL_RDMA options are refused. */
@@ -227,15 +197,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void keepAlive(final boolean on)
     {
-        keepAlive = on;
-        if (on && 0 != (state & CONNECTED))
-        {
-            KeepaliveService.register(this);
-        }
-        else if (!on)
-        {
-            KeepaliveService.unregister(this);
-        }
+        keepalive.on(on);
     }
 
     /**
@@ -247,65 +209,13 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void keepAliveIdleSeconds(final int seconds) throws ErrnoException
     {
-        if (seconds < 1 || seconds > Short.MAX_VALUE)
-        {
-            throw new ErrnoException(Errno.EINVAL, "TCP_KEEPIDLE " + seconds);
-        }
-        keepAliveIdleSeconds = seconds;
-        if (keepAlive && 0 != (state & CONNECTED))
-        {
-            KeepaliveService.register(this);
-        }
+        keepalive.idleSeconds(seconds);
     }
 
     /** @return SO_KEEPALIVE. */
     public boolean keepAlive()
     {
-        return keepAlive;
-    }
-
-    /** @return {@code TCP_KEEPIDLE} as C reports it: as set, else the system's once keepalive is on, else 0. */
-    int keepAliveIdleSecondsReported()
-    {
-        final int seconds = keepAliveIdleSeconds;
-        return 0 != seconds ? seconds : keepAlive ? SystemIdle.SECONDS : 0;
-    }
-
-    /** @return the active MTU of the device port the connection uses, or 0 before it has one. */
-    int activeMtu()
-    {
-        final Endpoint e = ep;
-        if (null == e || 0 != (state & CLOSED))
-        {
-            return 0;
-        }
-        try
-        {
-            // The SPI names no port per id; the providers so far have one.
-            return e.channel.context().queryPort(1).activeMtu();
-        }
-        catch (final ErrnoException | RuntimeException ex)
-        {
-            return 0;
-        }
-    }
-
-    /** Called by the keepalive service; see {@link ControlMessages#keepalive}. */
-    long keepaliveVisit(final long nowNs)
-    {
-        final DataPath d = data;
-        if (null == d || closed.get() || !keepAlive)
-        {
-            return -1;
-        }
-        final int seconds = keepAliveIdleSeconds;
-        return d.control.keepalive(nowNs, TimeUnit.SECONDS.toNanos(0 != seconds ? seconds : SystemIdle.SECONDS));
-    }
-
-    /** {@code /proc/sys/net/ipv4/tcp_keepalive_time}, read once, when first needed. */
-    private static final class SystemIdle
-    {
-        static final int SECONDS = KeepaliveService.systemIdleSeconds();
+        return keepalive.on();
     }
 
     /** @return keepalive probes posted on this connection (tests, counters). */
@@ -323,15 +233,6 @@ public final class StreamRsocket implements AutoCloseable
     {
         final Endpoint e = ep;
         return null == e ? null : e.qp;
-    }
-
-    /** The connection is up: start what waits for that. */
-    private void established()
-    {
-        if (keepAlive)
-        {
-            KeepaliveService.register(this);
-        }
     }
 
     /** @return the local address, or null. */
@@ -384,7 +285,7 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /** @return whether the address is IPv4, which IPV6_V6ONLY excludes (Java shows IPv4-mapped ones so). */
-    private static boolean isIpv4(final InetSocketAddress address)
+    static boolean isIpv4(final InetSocketAddress address)
     {
         return null != address && address.getAddress() instanceof java.net.Inet4Address;
     }
@@ -398,13 +299,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void listen(final int backlog) throws ErrnoException
     {
-        if (LISTENING == state)
-        {
-            return;
-        }
-        cmId.listen(backlog);
-        state = LISTENING;
-        watchEvents();
+        acceptor.listen(backlog);
     }
 
     /**
@@ -430,39 +325,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public StreamRsocket accept(final long timeoutMs) throws ErrnoException
     {
-        if (LISTENING != state)
-        {
-            throw new ErrnoException(0 != (state & CLOSED) ? Errno.EBADF : Errno.EINVAL, "accept");
-        }
-        final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        try
-        {
-            while (true)
-            {
-                // Waits in slices so that a close is noticed within 100 ms.
-                final long sliceNs = 0 == deadlineNs ? ACCEPT_SLICE_NS :
-                    Math.min(ACCEPT_SLICE_NS, deadlineNs - System.nanoTime());
-                final StreamRsocket rs = nonblocking || sliceNs <= 0 ? acceptQueue.poll() :
-                    acceptQueue.poll(sliceNs, TimeUnit.NANOSECONDS);
-                if (null != rs)
-                {
-                    return rs;
-                }
-                if (LISTENING != state)
-                {
-                    throw new ErrnoException(Errno.EBADF, "accept on a closed socket");
-                }
-                if (nonblocking || (0 != deadlineNs && System.nanoTime() - deadlineNs >= 0))
-                {
-                    throw new ErrnoException(Errno.EAGAIN, "accept");
-                }
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new ErrnoException(Errno.EINTR, "accept");
-        }
+        return acceptor.accept(timeoutMs);
     }
 
     /**
@@ -488,429 +351,35 @@ public final class StreamRsocket implements AutoCloseable
      * {@link #connect(InetSocketAddress)} with an overall time limit for a blocking connect.
      *
      * @param destination the peer.
-     * @param timeoutMs   the limit; 0 for none beyond the connect step's own {@value #CONNECT_TIMEOUT_MS} ms.
+     * @param timeoutMs   the limit; 0 for none beyond the connect step's own
+     *                    {@value Connector#CONNECT_TIMEOUT_MS} ms.
      * @throws ErrnoException {@code ETIMEDOUT} when the limit passes, else as {@link #connect(InetSocketAddress)}.
      */
     public void connect(final InetSocketAddress destination, final long timeoutMs) throws ErrnoException
     {
-        if (0 != (state & CONNECTED))
-        {
-            throw new ErrnoException(Errno.EISCONN, "connect");
-        }
-        if (INIT != state && BOUND != state)
-        {
-            // C: ENOTCONN once the connection failed or ended (it cannot be made again), EINVAL when listening.
-            throw new ErrnoException(0 != (state & OPENING) ? Errno.EALREADY :
-                0 != (state & (CONNECT_ERROR | DISCONNECTED | ERROR)) ? Errno.ENOTCONN : Errno.EINVAL, "connect");
-        }
-        if (options.v6Only() && isIpv4(destination))
-        {
-            throw new ErrnoException(Errno.ENETUNREACH, "connect to " + destination + " with IPV6_V6ONLY");
-        }
-        startConnect(destination);
-        if (nonblocking)
-        {
-            throw new ErrnoException(Errno.EINPROGRESS, "connect to " + destination);
-        }
-        awaitConnect(destination, timeoutMs);
+        connector.connect(destination, timeoutMs);
     }
 
     /**
-     * A blocking connect waits for the same event-driven steps a nonblocking one takes on the service
-     * thread ({@link #onConnectProgress}); the connect step itself is given {@value #CONNECT_TIMEOUT_MS} ms.
+     * Creates the endpoint and the data path and posts the receives, before the connection data goes out;
+     * under this socket's monitor, so that a close either releases them or was seen here first.
+     *
+     * @throws ErrnoException {@code EBADF} once closed, or the provider's failure.
      */
-    private synchronized void awaitConnect(final InetSocketAddress to, final long timeoutMs) throws ErrnoException
-    {
-        final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        try
-        {
-            while (0 != (state & OPENING))
-            {
-                if (closed.get())
-                {
-                    connectFailed(Errno.EBADF.code());
-                }
-                else if (0 != deadlineNs && System.nanoTime() - deadlineNs >= 0)
-                {
-                    connectFailed(Errno.ETIMEDOUT.code());
-                }
-                else if (CONNECTING == state &&
-                    System.nanoTime() - connectingSinceNs > TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS))
-                {
-                    connectFailed(Errno.ETIMEDOUT.code());
-                }
-                else
-                {
-                    // Progress notifies; the slice only bounds how late a close or deadline is noticed.
-                    wait(0 == deadlineNs ? 100 :
-                        Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()) + 1)));
-                }
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            connectFailed(Errno.EINTR.code());
-        }
-        if (CONNECT_ERROR == state)
-        {
-            throw new ErrnoException(err, "connect to " + to, null);
-        }
-    }
-
-    /** The first step of a nonblocking connect; {@link #onConnectProgress} takes the rest. */
-    private void startConnect(final InetSocketAddress to) throws ErrnoException
-    {
-        destination = to;
-        retries = 0;
-        state = RESOLVING_ADDR;
-        options.routeUsed();
-        watchEvents();
-        try
-        {
-            cmId.resolveAddress(null, to, resolveTimeout(0));
-        }
-        catch (final ErrnoException e)
-        {
-            connectFailed(e.errno());
-            throw e;
-        }
-    }
-
-    private static Duration resolveTimeout(final int retries)
-    {
-        return Duration.ofMillis(1000L << retries);
-    }
-
-    /** A nonblocking connect's next step, on the service thread (C's connect_svc). */
-    private synchronized void onConnectProgress(final CmEvent ev)
-    {
-        final int s = state;
-        if (closed.get() || 0 == (s & OPENING))
-        {
-            return;
-        }
-        try
-        {
-            switch (ev.type())
-            {
-                case ADDR_RESOLVED, ADDR_ERROR, ROUTE_RESOLVED, ROUTE_ERROR ->
-                {
-                    final boolean address = RESOLVING_ADDR == s;
-                    final CmEventType ok = address ? CmEventType.ADDR_RESOLVED : CmEventType.ROUTE_RESOLVED;
-                    final CmEventType bad = address ? CmEventType.ADDR_ERROR : CmEventType.ROUTE_ERROR;
-                    if (CONNECTING == s || (ok != ev.type() && bad != ev.type()))
-                    {
-                        return;
-                    }
-                    if (ok == ev.type() && address)
-                    {
-                        state = RESOLVING_ROUTE;
-                        retries = 0;
-                        cmId.resolveRoute(resolveTimeout(0));
-                    }
-                    else if (ok == ev.type())
-                    {
-                        createEndpoint();
-                        state = CONNECTING;
-                        connectingSinceNs = System.nanoTime();
-                        cmId.connect(ConnectionParameters.rsocketDefaults(formatConnData()));
-                    }
-                    else if (-Errno.ETIMEDOUT.code() == ev.status() && ++retries <= CONN_RETRIES)
-                    {
-                        if (address)
-                        {
-                            cmId.resolveAddress(null, destination, resolveTimeout(retries));
-                        }
-                        else
-                        {
-                            cmId.resolveRoute(resolveTimeout(retries));
-                        }
-                    }
-                    else
-                    {
-                        connectFailed(ev.status() < 0 ? -ev.status() : Errno.EHOSTUNREACH.code());
-                    }
-                }
-                case ESTABLISHED ->
-                {
-                    if (CONNECTING == s)
-                    {
-                        applyPeer(ConnData.Peer.parse(ev.privateData()));
-                        state = CONNECT_RDWR;
-                        established();
-                        notifyAll();
-                    }
-                }
-                default ->
-                {
-                    if (CONNECTING == s)
-                    {
-                        connectFailed(connectFailure(ev, destination).errno());
-                    }
-                }
-            }
-        }
-        catch (final ErrnoException e)
-        {
-            connectFailed(e.errno());
-        }
-    }
-
-    private synchronized void connectFailed(final int errno)
-    {
-        err = errno;
-        state = CONNECT_ERROR;
-        notifyAll();
-        signalWatchers();
-    }
-
-    private static ErrnoException connectFailure(final CmEvent ev, final InetSocketAddress destination)
-    {
-        final String what = "connect to " + destination;
-        if (null == ev)
-        {
-            return new ErrnoException(Errno.ETIMEDOUT, what);
-        }
-        if (CmEventType.REJECTED == ev.type())
-        {
-            return new ErrnoException(Errno.ECONNREFUSED, what);
-        }
-        return new ErrnoException(ev.status() < 0 ? -ev.status() : Errno.EHOSTUNREACH.code(),
-            what + " (" + ev.type() + ")", null);
-    }
-
-    private synchronized void createEndpoint() throws ErrnoException
+    synchronized void createEndpoint() throws ErrnoException
     {
         if (closed.get())
         {
             throw new ErrnoException(Errno.EBADF, "closed while connecting");
         }
-        final RsocketOptions o = options;
-        synchronized (o)
-        {
-            ep = Endpoint.create(cmId, o.sqSize, o.rqSize, o.sqInline, o.sbufSize, o.rbufSize, o.iomapSize);
-            // Reported from now on: the sizes granted, as C's rs_set_qp_size and the provider leave them.
-            o.sqSize = ep.sqSize;
-            o.rqSize = ep.rqSize;
-            o.sqInline = ep.sqInline;
-            o.buffersFixed = true;
-        }
+        ep = options.createEndpoint(cmId);
         data = new DataPath(this, ep, config.pollingTimeUs(), config.wakeUpIntervalMs());
         // Completion events (and wakeups) may change readiness: tell whoever polls this socket.
-        ep.channel.readyListener(this::signalWatchers);
+        ep.channel.readyListener(readiness::signal);
         final int rc = data.progress.postInitialReceives();
         if (0 != rc)
         {
             throw new ErrnoException(rc, "post receives", null);
-        }
-    }
-
-    private byte[] formatConnData()
-    {
-        final RsocketOptions o = options;
-        synchronized (o)
-        {
-            return ConnData.format(o.rqSize, o.iomapSize, ep.targetBuffer.address(), ep.targetMr.rkey(),
-                ep.rbuf.address(), ep.rmr.rkey(), o.rbufSize >> 1);
-        }
-    }
-
-    private void applyPeer(final ConnData.Peer peer)
-    {
-        data.onConnected(peer.sglAddress(), peer.sglKey(), peer.sglEntries(), peer.bigEndian(), peer.bufAddress(),
-            peer.bufKey(), peer.bufLength(), peer.credits());
-    }
-
-    // ---------------------------------------------------------------------------------------- events
-
-    /** Hands this socket's connection-manager events to the service thread from now on. */
-    private void watchEvents()
-    {
-        cmChannel.readyListener(() -> RsocketService.execute(this::drainEvents));
-        // An event that arrived before the listener was installed fired nothing: look once.
-        RsocketService.execute(this::drainEvents);
-    }
-
-    private void drainEvents()
-    {
-        try
-        {
-            CmEvent ev;
-            while (cmChannel.isOpen() && null != (ev = cmChannel.awaitEvent(0, TimeUnit.MILLISECONDS)))
-            {
-                try
-                {
-                    onEvent(ev);
-                }
-                catch (final RuntimeException e)
-                {
-                    // One socket's bug must not take the service thread, or other sockets' events, with it.
-                    System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.ERROR,
-                        "rsocket " + this + ": " + ev, e);
-                }
-                // Connected, failed, disconnected: whoever polls this socket looks again.
-                signalWatchers();
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void onEvent(final CmEvent ev)
-    {
-        if (0 != (state & OPENING) && ACCEPTING != state)
-        {
-            onConnectProgress(ev);
-            return;
-        }
-        switch (ev.type())
-        {
-            case CONNECT_REQUEST -> onConnectRequest(ev);
-            case ESTABLISHED ->
-            {
-                if (ACCEPTING == state)
-                {
-                    onAccepted();
-                }
-            }
-            case DISCONNECTED, DEVICE_REMOVAL -> onDisconnected();
-            case REJECTED, CONNECT_ERROR, UNREACHABLE ->
-            {
-                if (ACCEPTING == state)
-                {
-                    state = CONNECT_ERROR;
-                    close();
-                }
-            }
-            default ->
-            {
-                // TIMEWAIT_EXIT and address changes need no action.
-            }
-        }
-    }
-
-    /** An accepted connection is up: queue it for accept, or close it when the listener is gone. */
-    private void onAccepted()
-    {
-        final StreamRsocket l = listener;
-        final boolean queued;
-        // Listener before child, as the listener's close takes them.
-        synchronized (l)
-        {
-            queued = !l.closed.get() && !closed.get();
-            if (queued)
-            {
-                state = CONNECT_RDWR;
-                synchronized (l.accepting)
-                {
-                    l.accepting.remove(this);
-                }
-                l.acceptQueue.add(this);
-            }
-        }
-        if (queued)
-        {
-            l.signalWatchers();
-        }
-        if (!queued)
-        {
-            close();
-        }
-    }
-
-    /** {@code rs_accept}, run by the service thread: C accepts before the application asks. */
-    private synchronized void onConnectRequest(final CmEvent ev)
-    {
-        final CmId child = ev.id();
-        StreamRsocket rs = null;
-        boolean accepting = false;
-        try
-        {
-            final byte[] creq = ev.privateData();
-            if (closed.get())
-            {
-                throw new ErrnoException(Errno.ECONNREFUSED, "listener closed");
-            }
-            if (options.v6Only() && isIpv4(child.peerAddress()))
-            {
-                // An AF_INET6-only listener does not match an IPv4 request (RDMA_OPTION_ID_AFONLY).
-                throw new ErrnoException(Errno.ECONNREFUSED, "IPv4 peer on an IPV6_V6ONLY listener");
-            }
-            // Before any resource: providers pad private data with zeros, so a short request passes the
-            // length check and only the contents tell.
-            final ConnData.Peer peer = ConnData.Peer.parse(creq);
-            rs = new StreamRsocket(cm, config, child, this);
-            rs.listener = this;
-            child.migrate(rs.cmChannel);
-            rs.createEndpoint();
-            rs.applyPeer(peer);
-            final ConnectionParameters req = ev.parameters();
-            // C echoes the request's transport parameters (rnr_retry 7 from any rsocket peer).
-            accepting = true;
-            child.accept(new ConnectionParameters(rs.formatConnData(), req.responderResources(),
-                req.initiatorDepth(), req.flowControl(), req.retryCount(), req.rnrRetryCount()));
-            rs.state = ACCEPTING;
-            synchronized (this.accepting)
-            {
-                this.accepting.add(rs);
-            }
-            rs.watchEvents();
-        }
-        catch (final ErrnoException | RuntimeException e)
-        {
-            if (!accepting)
-            {
-                // The requester learns REJECTED (ECONNREFUSED), as from C, instead of a dropped connection.
-                try
-                {
-                    child.reject(null);
-                }
-                catch (final ErrnoException | RuntimeException ignored)
-                {
-                    // It may have gone already; the id is destroyed below either way.
-                }
-            }
-            if (null != rs)
-            {
-                rs.close();
-            }
-            else
-            {
-                closeQuietly(child);
-            }
-        }
-    }
-
-    /** The connection manager says the peer is gone: flush the queue pair and wake every waiter. */
-    private synchronized void onDisconnected()
-    {
-        if (closed.get())
-        {
-            return;
-        }
-        if (0 != (state & CONNECTED) || ACCEPTING == state)
-        {
-            state = DISCONNECTED;
-        }
-        final Endpoint e = ep;
-        if (null != e && e.qp.isOpen())
-        {
-            try
-            {
-                e.qp.modifyToError();
-            }
-            catch (final VerbsException ignored)
-            {
-                // Already destroyed by a concurrent close.
-            }
-        }
-        final DataPath d = data;
-        if (null != d)
-        {
-            d.wakeup();
         }
     }
 
@@ -929,17 +398,9 @@ public final class StreamRsocket implements AutoCloseable
     public int send(final MemorySegment src, final long offset, final int length, final int flags)
     {
         final int s = state;
-        final int early = notReady(s);
-        if (0 != early)
-        {
-            return early;
-        }
         final DataPath d = data;
-        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
-        {
-            return -Errno.ENOTCONN.code();
-        }
-        return d.send(src, offset, length, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+        final int early = notWritable(s, d);
+        return 0 != early ? early : d.send(src, offset, length, nonblock(flags));
     }
 
     /**
@@ -955,17 +416,9 @@ public final class StreamRsocket implements AutoCloseable
     public long sendv(final MemorySegment[] iov, final int count, final long length, final int flags)
     {
         final int s = state;
-        final int early = notReady(s);
-        if (0 != early)
-        {
-            return early;
-        }
         final DataPath d = data;
-        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
-        {
-            return -Errno.ENOTCONN.code();
-        }
-        return d.sendv(iov, count, length, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+        final int early = notWritable(s, d);
+        return 0 != early ? early : d.sendv(iov, count, length, nonblock(flags));
     }
 
     /**
@@ -980,17 +433,10 @@ public final class StreamRsocket implements AutoCloseable
      */
     public long recvv(final MemorySegment[] iov, final int count, final long length, final int flags)
     {
-        final int early = notReady(state);
-        if (0 != early)
-        {
-            return early;
-        }
+        final int s = state;
         final DataPath d = data;
-        if (null == d)
-        {
-            return -Errno.ENOTCONN.code();
-        }
-        return d.recvv(iov, count, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT));
+        final int early = notReadable(s, d);
+        return 0 != early ? early : d.recvv(iov, count, length, flags, nonblock(flags));
     }
 
     /**
@@ -1005,17 +451,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public int recv(final MemorySegment dst, final long offset, final int length, final int flags)
     {
-        final int early = notReady(state);
-        if (0 != early)
-        {
-            return early;
-        }
-        final DataPath d = data;
-        if (null == d)
-        {
-            return -Errno.ENOTCONN.code();
-        }
-        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT), 0);
+        return recv(dst, offset, length, flags, 0);
     }
 
     /**
@@ -1031,18 +467,15 @@ public final class StreamRsocket implements AutoCloseable
     public int recv(final MemorySegment dst, final long offset, final int length, final int flags,
         final int timeoutMs)
     {
-        final int early = notReady(state);
+        final int s = state;
+        final DataPath d = data;
+        final int early = notReadable(s, d);
         if (0 != early)
         {
             return early;
         }
-        final DataPath d = data;
-        if (null == d)
-        {
-            return -Errno.ENOTCONN.code();
-        }
         final long deadlineNs = timeoutMs <= 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        return d.recv(dst, offset, length, flags, nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT), deadlineNs);
+        return d.recv(dst, offset, length, flags, nonblock(flags), deadlineNs);
     }
 
     /** C's send and recv turn a connect in progress into EAGAIN; a closed socket has no resources left. */
@@ -1055,6 +488,34 @@ public final class StreamRsocket implements AutoCloseable
         return 0 != (s & OPENING) && ACCEPTING != s ? -Errno.EAGAIN.code() : 0;
     }
 
+    /** @return 0 when a send may go to {@code d}, else a negative errno: as {@link #notReady}, or ENOTCONN. */
+    private static int notWritable(final int s, final DataPath d)
+    {
+        final int early = notReady(s);
+        if (0 != early)
+        {
+            return early;
+        }
+        return null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)) ? -Errno.ENOTCONN.code() : 0;
+    }
+
+    /** @return 0 when a receive may go to {@code d}, else a negative errno: as {@link #notReady}, or ENOTCONN. */
+    private static int notReadable(final int s, final DataPath d)
+    {
+        final int early = notReady(s);
+        if (0 != early)
+        {
+            return early;
+        }
+        return null == d ? -Errno.ENOTCONN.code() : 0;
+    }
+
+    /** @return whether this call must not wait: O_NONBLOCK, or MSG_DONTWAIT in {@code flags}. */
+    private boolean nonblock(final int flags)
+    {
+        return nonblocking || 0 != (flags & DataPath.MSG_DONTWAIT);
+    }
+
     /**
      * Readiness as {@code rpoll} reports it (section 4.5), without waiting: makes progress on the
      * completion queue first.
@@ -1065,7 +526,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public int pollEvents()
     {
-        return poll(false);
+        return readiness.poll(false);
     }
 
     /**
@@ -1078,52 +539,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public int pollArm()
     {
-        return poll(true);
-    }
-
-    private int poll(final boolean arm)
-    {
-        final int s = state;
-        if (0 != (s & CLOSED))
-        {
-            return POLLNVAL;
-        }
-        if (LISTENING == s)
-        {
-            return acceptQueue.isEmpty() ? 0 : POLLIN;
-        }
-        if (CONNECT_ERROR == s)
-        {
-            return POLLIN | POLLOUT | POLLERR;
-        }
-        final DataPath d = data;
-        if (null == d || 0 == (s & (CONNECTED | DISCONNECTED | ERROR)))
-        {
-            return 0;
-        }
-        d.stateLock().lock();
-        try
-        {
-            if (closed.get())
-            {
-                return POLLNVAL;
-            }
-            if (arm)
-            {
-                d.progress.armForPoll();
-            }
-            int events = d.progress.readiness();
-            final int now = state;
-            if (0 == (now & CONNECTED))
-            {
-                events |= DISCONNECTED == now ? POLLHUP : POLLERR;
-            }
-            return events;
-        }
-        finally
-        {
-            d.stateLock().unlock();
-        }
+        return readiness.poll(true);
     }
 
     /**
@@ -1134,7 +550,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void watch(final PollWaiter waiter)
     {
-        WATCHERS.getAndBitwiseOr(this, waiter.bit());
+        readiness.watch(waiter);
     }
 
     /**
@@ -1144,20 +560,7 @@ public final class StreamRsocket implements AutoCloseable
      */
     public void unwatch(final PollWaiter waiter)
     {
-        if (!waiter.shared())
-        {
-            WATCHERS.getAndBitwiseAnd(this, ~waiter.bit());
-        }
-    }
-
-    /** Wakes the pollers watching this socket: its readiness may have changed. */
-    void signalWatchers()
-    {
-        final long w = watchers;
-        if (0 != w)
-        {
-            PollWaiter.wakeAll(w);
-        }
+        readiness.unwatch(waiter);
     }
 
     /** @return bytes readable without waiting. */
@@ -1189,16 +592,7 @@ public final class StreamRsocket implements AutoCloseable
         {
             return 0 != (state & (DISCONNECTED | ERROR)) ? 0 : -Errno.ENOTCONN.code();
         }
-        final int ctrl = d.control.shutdownState(how);
-        if (ctrl < 0)
-        {
-            d.wakeup();
-            return 0;
-        }
-        d.wakeup();
-        final int ret = d.control.sendControl(ctrl, deadlineNs);
-        d.control.drainSends(deadlineNs);
-        return ret;
+        return d.control.shutdown(how, deadlineNs);
     }
 
     // ---------------------------------------------------------------------------------------- close
@@ -1215,7 +609,7 @@ public final class StreamRsocket implements AutoCloseable
             return;
         }
         OPEN.decrementAndGet();
-        KeepaliveService.unregister(this);
+        keepalive.stop();
         if (0 != (state & CONNECTED))
         {
             shutdown(SHUT_RDWR, System.nanoTime() + CLOSE_DRAIN_NS);
@@ -1231,7 +625,7 @@ public final class StreamRsocket implements AutoCloseable
     private void release()
     {
         state = CLOSED;
-        signalWatchers();
+        readiness.signal();
         cmChannel.readyListener(null);
         cmChannel.wakeup();
         final DataPath d = data;
@@ -1255,17 +649,7 @@ public final class StreamRsocket implements AutoCloseable
                 ep.close();
             }
             closeQuietly(cmChannel);
-            for (StreamRsocket rs; null != (rs = acceptQueue.poll()); )
-            {
-                rs.close();
-            }
-            final List<StreamRsocket> pending;
-            synchronized (accepting)
-            {
-                pending = new ArrayList<>(accepting);
-                accepting.clear();
-            }
-            pending.forEach(StreamRsocket::close);
+            acceptor.closeAll();
         }
         finally
         {
@@ -1278,63 +662,14 @@ public final class StreamRsocket implements AutoCloseable
         }
     }
 
-    // ---------------------------------------------------------------------------------------- errors
-
-    /** The connection failed locally (a post or completion error): C's {@code rs_error}. */
-    void fail(final int errno)
-    {
-        if (0 != (state & CONNECTED))
-        {
-            state = ERROR;
-            err = errno;
-        }
-    }
-
-    /** The peer broke the protocol: stop using the connection and report ECONNRESET from now on. */
-    void protocolError(final String what)
-    {
-        System.getLogger(StreamRsocket.class.getName()).log(System.Logger.Level.WARNING,
-            "rsocket " + cmId.localAddress() + " <- " + cmId.peerAddress() + ": " + what + "; resetting");
-        state = ERROR;
-        err = Errno.EPROTO.code();
-        final Endpoint e = ep;
-        if (null != e)
-        {
-            try
-            {
-                e.qp.modifyToError();
-            }
-            catch (final VerbsException ignored)
-            {
-                // Destroyed concurrently: the connection is gone either way.
-            }
-        }
-    }
-
-    /** @return the errno for a write on a socket that is not writable. */
-    int writeErrno()
-    {
-        final int s = state;
-        if (0 != (s & CONNECTED) && 0 == (s & (ERROR | DISCONNECTED)))
-        {
-            return Errno.EPIPE.code();
-        }
-        return Errno.ECONNRESET.code();
-    }
-
-    /** @return the errno for a read on a failed socket. */
-    int readErrno()
-    {
-        return Errno.ECONNRESET.code();
-    }
-
     @Override
     public String toString()
     {
-        return "rsocket[" + RsocketState.toString(state) + " " + cmId.localAddress() + " -> " + cmId.peerAddress() + "]";
+        return "rsocket[" + RsocketState.toString(state) + " " + cmId.localAddress() + " -> " + cmId.peerAddress() +
+            "]";
     }
 
-    private static void closeQuietly(final AutoCloseable c)
+    static void closeQuietly(final AutoCloseable c)
     {
         try
         {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -44,24 +43,22 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RdmaSocket implements AutoCloseable
 {
     /** The largest single engine call; the engine counts in int. */
-    private static final int MAX_CHUNK = 1 << 30;
+    static final int MAX_CHUNK = 1 << 30;
     /** How long close waits for a caller to leave the engine before closing it under that caller. */
     private static final long CLOSE_WAIT_MS = 100;
-    /** Linux's {@code MSG_DONTWAIT}, as the engine's {@code recv} takes it. */
-    private static final int MSG_DONTWAIT = 0x40;
 
-    private final StreamRsocket rs;
+    final StreamRsocket rs;
     // Read and write callers hold their lock across the engine call and check `closed` under it; close
     // takes the locks (waking holders first) before releasing the engine, so no caller touches freed verbs
     // resources.
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock controlLock = new ReentrantLock();
+    final ReentrantLock controlLock = new ReentrantLock();
     private final Object stateLock = new Object();
-    private final MemorySegment oneIn = MemorySegment.ofArray(new byte[1]);
-    private final MemorySegment oneOut = MemorySegment.ofArray(new byte[1]);
+    private final SocketReader reader = new SocketReader(this, readLock);
+    private final SocketWriter writer = new SocketWriter(this, writeLock);
 
-    private volatile int soTimeoutMs;
+    volatile int soTimeoutMs;
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile boolean connecting;
@@ -69,16 +66,10 @@ public final class RdmaSocket implements AutoCloseable
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private volatile InetSocketAddress localAddress;
-    private volatile InetSocketAddress remoteAddress;
+    volatile InetSocketAddress remoteAddress;
     private final AtomicBoolean engineClosed = new AtomicBoolean();
     private InputStream in;
     private OutputStream out;
-
-    // Last buffer or array seen per direction and its segment, so reuse allocates nothing (under the lock).
-    private Object readKey;
-    private MemorySegment readSegment;
-    private Object writeKey;
-    private MemorySegment writeSegment;
 
     /**
      * An unconnected socket on the default verbs provider ({@link Verbs#defaultProvider()}).
@@ -261,7 +252,7 @@ public final class RdmaSocket implements AutoCloseable
         {
             if (null == in)
             {
-                in = new SocketInputStream();
+                in = new SocketInputStream(this, reader);
             }
             return in;
         }
@@ -283,7 +274,7 @@ public final class RdmaSocket implements AutoCloseable
         {
             if (null == out)
             {
-                out = new SocketOutputStream();
+                out = new SocketOutputStream(this, writer);
             }
             return out;
         }
@@ -300,16 +291,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public int read(final ByteBuffer dst) throws IOException
     {
-        checkWritable(dst);
-        readLock.lock();
-        try
-        {
-            return readInto(dst);
-        }
-        finally
-        {
-            readLock.unlock();
-        }
+        return reader.read(dst);
     }
 
     /**
@@ -322,41 +304,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public long read(final ByteBuffer[] dsts) throws IOException
     {
-        for (final ByteBuffer dst : dsts)
-        {
-            checkWritable(dst);
-        }
-        readLock.lock();
-        try
-        {
-            long total = 0;
-            for (final ByteBuffer dst : dsts)
-            {
-                if (!dst.hasRemaining())
-                {
-                    continue;
-                }
-                if (total > 0 && rs.available() <= 0)
-                {
-                    break;
-                }
-                final int n = readInto(dst);
-                if (n < 0)
-                {
-                    return 0 == total ? -1 : total;
-                }
-                total += n;
-                if (dst.hasRemaining())
-                {
-                    break;
-                }
-            }
-            return total;
-        }
-        finally
-        {
-            readLock.unlock();
-        }
+        return reader.read(dsts);
     }
 
     /**
@@ -368,84 +316,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public int read(final MemorySegment dst) throws IOException
     {
-        if (dst.isReadOnly())
-        {
-            throw new IllegalArgumentException("read-only segment");
-        }
-        readLock.lock();
-        try
-        {
-            return readSegment(dst, 0, (int)Math.min(dst.byteSize(), MAX_CHUNK));
-        }
-        finally
-        {
-            readLock.unlock();
-        }
-    }
-
-    private int readInto(final ByteBuffer dst) throws IOException
-    {
-        final int position = dst.position();
-        final int n;
-        if (dst.hasArray())
-        {
-            n = readSegment(readSegmentOf(dst.array(), null), (long)dst.arrayOffset() + position, dst.remaining());
-        }
-        else
-        {
-            n = readSegment(readSegmentOf(dst, dst), position, dst.remaining());
-        }
-        if (n > 0)
-        {
-            dst.position(position + n);
-        }
-        return n;
-    }
-
-    /** @return a segment over all of {@code array}, or over all of {@code direct}'s capacity. */
-    private MemorySegment readSegmentOf(final Object key, final ByteBuffer direct)
-    {
-        if (key != readKey)
-        {
-            readSegment = null == direct ? MemorySegment.ofArray((byte[])key) :
-                MemorySegment.ofBuffer(direct.duplicate().clear());
-            readKey = key;
-        }
-        return readSegment;
-    }
-
-    /** The one read path, under the read lock. */
-    private int readSegment(final MemorySegment dst, final long offset, final int length) throws IOException
-    {
-        ensureOpen();
-        ensureConnected();
-        if (inputShutdown)
-        {
-            return -1;
-        }
-        if (0 == length)
-        {
-            return 0;
-        }
-        final int timeoutMs = soTimeoutMs;
-        final int n = rs.recv(dst, offset, length, 0, timeoutMs);
-        if (n > 0)
-        {
-            return n;
-        }
-        if (closed)
-        {
-            throw Errors.closed();
-        }
-        if (0 == n)
-        {
-            return -1;
-        }
-        if (-Errno.EAGAIN.code() == n && timeoutMs > 0 && !inputShutdown)
-        {
-            throw new RdmaSocketTimeoutException(Errno.EAGAIN.code(), "read timed out after " + timeoutMs + " ms");
-        }
-        throw Errors.socket(-n, "read from " + Errors.format(remoteAddress), null);
+        return reader.read(dst);
     }
 
     // ---------------------------------------------------------------------------------------- write
@@ -460,15 +331,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public int write(final ByteBuffer src) throws IOException
     {
-        writeLock.lock();
-        try
-        {
-            return writeFrom(src);
-        }
-        finally
-        {
-            writeLock.unlock();
-        }
+        return writer.write(src);
     }
 
     /**
@@ -480,20 +343,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public long write(final ByteBuffer[] srcs) throws IOException
     {
-        writeLock.lock();
-        try
-        {
-            long total = 0;
-            for (final ByteBuffer src : srcs)
-            {
-                total += writeFrom(src);
-            }
-            return total;
-        }
-        finally
-        {
-            writeLock.unlock();
-        }
+        return writer.write(srcs);
     }
 
     /**
@@ -505,73 +355,7 @@ public final class RdmaSocket implements AutoCloseable
      */
     public long write(final MemorySegment src) throws IOException
     {
-        writeLock.lock();
-        try
-        {
-            writeFully(src, 0, src.byteSize());
-            return src.byteSize();
-        }
-        finally
-        {
-            writeLock.unlock();
-        }
-    }
-
-    private int writeFrom(final ByteBuffer src) throws IOException
-    {
-        final int position = src.position();
-        final int length = src.remaining();
-        if (src.hasArray())
-        {
-            writeFully(writeSegmentOf(src.array(), null), (long)src.arrayOffset() + position, length);
-        }
-        else if (src.isDirect())
-        {
-            writeFully(writeSegmentOf(src, src), position, length);
-        }
-        else
-        {
-            // A read-only heap buffer hides its array: a fresh view per call.
-            writeFully(MemorySegment.ofBuffer(src), 0, length);
-        }
-        src.position(position + length);
-        return length;
-    }
-
-    private MemorySegment writeSegmentOf(final Object key, final ByteBuffer direct)
-    {
-        if (key != writeKey)
-        {
-            writeSegment = null == direct ? MemorySegment.ofArray((byte[])key) :
-                MemorySegment.ofBuffer(direct.duplicate().clear());
-            writeKey = key;
-        }
-        return writeSegment;
-    }
-
-    /** The one write path, under the write lock. */
-    private void writeFully(final MemorySegment src, final long offset, final long length) throws IOException
-    {
-        ensureOpen();
-        ensureConnected();
-        if (outputShutdown)
-        {
-            throw new RdmaSocketException(Errno.EPIPE.code(), "socket output is shutdown");
-        }
-        long done = 0;
-        while (done < length)
-        {
-            final int n = rs.send(src, offset + done, (int)Math.min(length - done, MAX_CHUNK), 0);
-            if (n < 0)
-            {
-                if (closed)
-                {
-                    throw Errors.closed();
-                }
-                throw Errors.socket(-n, "write to " + Errors.format(remoteAddress), null);
-            }
-            done += n;
-        }
+        return writer.write(src);
     }
 
     // ---------------------------------------------------------------------------------------- shutdown, close
@@ -863,7 +647,7 @@ public final class RdmaSocket implements AutoCloseable
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    private void ensureOpen() throws SocketException
+    void ensureOpen() throws SocketException
     {
         if (closed)
         {
@@ -871,19 +655,11 @@ public final class RdmaSocket implements AutoCloseable
         }
     }
 
-    private void ensureConnected() throws SocketException
+    void ensureConnected() throws SocketException
     {
         if (!connected)
         {
             throw new RdmaSocketException(Errno.ENOTCONN.code(), "socket is not connected");
-        }
-    }
-
-    private static void checkWritable(final ByteBuffer dst)
-    {
-        if (dst.isReadOnly())
-        {
-            throw new IllegalArgumentException("read-only buffer");
         }
     }
 
@@ -898,117 +674,5 @@ public final class RdmaSocket implements AutoCloseable
             throw new UnknownHostException(isa.getHostName());
         }
         return isa;
-    }
-
-    /** {@link #getInputStream()}. */
-    private final class SocketInputStream extends InputStream
-    {
-        @Override
-        public int read() throws IOException
-        {
-            readLock.lock();
-            try
-            {
-                final int n = readSegment(oneIn, 0, 1);
-                return n < 0 ? -1 : oneIn.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
-            }
-            finally
-            {
-                readLock.unlock();
-            }
-        }
-
-        @Override
-        public int read(final byte[] b, final int off, final int len) throws IOException
-        {
-            Objects.checkFromIndexSize(off, len, b.length);
-            readLock.lock();
-            try
-            {
-                return readSegment(readSegmentOf(b, null), off, len);
-            }
-            finally
-            {
-                readLock.unlock();
-            }
-        }
-
-        @Override
-        public int available() throws IOException
-        {
-            controlLock.lock();
-            try
-            {
-                ensureOpen();
-                if (inputShutdown || !connected)
-                {
-                    return 0;
-                }
-                // The engine counts only completions already polled; a non-blocking empty receive polls
-                // them. A blocked reader holds the read lock and makes that progress itself.
-                if (0 == rs.available() && readLock.tryLock())
-                {
-                    try
-                    {
-                        rs.recv(oneIn, 0, 0, MSG_DONTWAIT);
-                    }
-                    finally
-                    {
-                        readLock.unlock();
-                    }
-                }
-                return (int)Math.min(rs.available(), Integer.MAX_VALUE);
-            }
-            finally
-            {
-                controlLock.unlock();
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            RdmaSocket.this.close();
-        }
-    }
-
-    /** {@link #getOutputStream()}. */
-    private final class SocketOutputStream extends OutputStream
-    {
-        @Override
-        public void write(final int b) throws IOException
-        {
-            writeLock.lock();
-            try
-            {
-                oneOut.set(ValueLayout.JAVA_BYTE, 0, (byte)b);
-                writeFully(oneOut, 0, 1);
-            }
-            finally
-            {
-                writeLock.unlock();
-            }
-        }
-
-        @Override
-        public void write(final byte[] b, final int off, final int len) throws IOException
-        {
-            Objects.checkFromIndexSize(off, len, b.length);
-            writeLock.lock();
-            try
-            {
-                writeFully(writeSegmentOf(b, null), off, len);
-            }
-            finally
-            {
-                writeLock.unlock();
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            RdmaSocket.this.close();
-        }
     }
 }

@@ -40,6 +40,8 @@ final class FrameWriter
     private static final int POSTER_ROUNDS = 2;
     /** Executed requests after which a poller acknowledges without waiting for the ack delay. */
     static final int ACK_EVERY = 16;
+    /** Polls that see an ACK owed before its delay is timed (an answer usually comes first; no clock). */
+    private static final int ACK_POLLS = 4;
 
     private final TcpConnection connection;
     private final SocketChannel channel;
@@ -80,8 +82,10 @@ final class FrameWriter
     /** Written by the reader once a request has executed; carried as the ack psn. */
     private volatile int executedPsn = -1;
     private volatile int ackSentPsn = -1;
-    /** When a poll first saw the ACK owed (nanoTime), or 0: the ack delay's clock. */
+    /** When a poll started timing the owed ACK (nanoTime), or 0: the ack delay's clock. */
     private volatile long ackOwedSinceNs;
+    /** Polls that saw the ACK owed; a hint, racy by design. */
+    private int ackOwedPolls;
     private boolean nakPending;
     private boolean nakSent;
     private int nakPsn;
@@ -247,11 +251,15 @@ final class FrameWriter
         {
             return true;
         }
+        if (ackOwedPolls < ACK_POLLS)
+        {
+            ackOwedPolls++;
+            return false;
+        }
         final long since = ackOwedSinceNs;
         final long now = System.nanoTime();
         if (0 == since)
         {
-            // The first poll that sees it owed starts the clock (nanoTime only while an ACK is owed).
             ackOwedSinceNs = now;
             return 0 == ackDelayNs;
         }
@@ -516,6 +524,7 @@ final class FrameWriter
         if (ack != ackSentPsn)
         {
             ackOwedSinceNs = 0;
+            ackOwedPolls = 0;
             ackSentPsn = ack;
         }
         end += HEADER_LENGTH;

@@ -18,16 +18,14 @@ final class InboundControl
     private static final int RNR_RETRY_INFINITE = 7;
     /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
     private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
-    /** The longest a write deferred by a poller that stopped polling waits for the reactor. */
-    private static final long STRANDED_WRITE_NS = 1_000_000L;
+    /**
+     * The reactor looks at busy-polled connections on ticks of 2^20 ns (about a millisecond), all at
+     * once: one wake-up per tick however many connections are polled.
+     */
+    private static final int POLLER_TICK_SHIFT = 20;
 
     /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
     private final long pollerGraceNs = TcpConfiguration.pollerGraceNs();
-    /**
-     * How often the reactor looks whether the busy poller still polls: one that paused without arming
-     * may have left deferred writes or an owed ACK, which the reactor then sends.
-     */
-    private final long pollerCheckNs = Math.min(pollerGraceNs, STRANDED_WRITE_NS);
     private final TcpConnection connection;
     private final FrameReader reader;
     private final FrameWriter writer;
@@ -298,7 +296,8 @@ final class InboundControl
         long earliest = rnrDeadlineNs;
         if (pollerDriven)
         {
-            final long pollNs = polledCheckedNs + pollerCheckNs;
+            // The next tick: whether the poller still polls, and whether it left writes behind.
+            final long pollNs = ((polledCheckedNs >> POLLER_TICK_SHIFT) + 1) << POLLER_TICK_SHIFT;
             earliest = 0 == earliest || pollNs - earliest < 0 ? pollNs : earliest;
         }
         return earliest;

@@ -18,8 +18,16 @@ import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
  * frames, NAK, read responses, requests from the send queue, ACKs) and writes it to the socket. Large
  * payloads are streamed through the buffer in pieces; nothing allocates per operation.
  *
- * <p>A posting thread writes directly when the socket takes the bytes; when the socket is full the
- * reactor finishes the job on OP_WRITE.
+ * <p>Every write is a system call that costs about as much as copying tens of kilobytes, so requests
+ * are coalesced: a thread that busy-polls a completion queue this connection feeds may leave what it
+ * posts for its next poll ({@link #posted}), which writes everything queued by then in one call, up to
+ * {@link TcpConfiguration#coalesceBytes()}. Otherwise the posting thread writes at once. When the socket
+ * is full the reactor finishes the job on OP_WRITE, and polls retry too.
+ *
+ * <p>ACKs: a frame always carries the cumulative ack psn. A standalone ACK is written by a busy poller
+ * only once it is {@link TcpConfiguration#ackDelayNs() owed for a while} or {@value #ACK_EVERY} requests
+ * are unacknowledged (an answer the application is about to send carries it for free), by the reactor
+ * at the end of a read batch, and whenever the poller leaves.
  *
  * <p><b>Note:</b> guarded by this object's monitor; it never takes the queue pair's lock (it reads
  * published send-queue slots through the volatile tail).
@@ -30,6 +38,10 @@ final class FrameWriter
     private static final int REQUEST = 1;
     private static final int READ_RESPONSE = 2;
     private static final int POSTER_ROUNDS = 2;
+    /** Executed requests after which a poller acknowledges without waiting for the ack delay. */
+    static final int ACK_EVERY = 16;
+    /** Polls that see an ACK owed before its delay is timed (an answer usually comes first; no clock). */
+    private static final int ACK_POLLS = 4;
 
     private final TcpConnection connection;
     private final SocketChannel channel;
@@ -37,16 +49,29 @@ final class FrameWriter
     private final MemorySegment segment;
     private final int capacity;
     private final ArrayDeque<byte[]> controlFrames = new ArrayDeque<>();
+    private final int coalesceBytes = TcpConfiguration.coalesceBytes();
+    private final long ackDelayNs = TcpConfiguration.ackDelayNs();
     private int start;
     private int end;
-    private boolean blocked;
+    /** The socket took less than offered: the reactor waits for OP_WRITE; polls retry. */
+    private volatile boolean blocked;
+    /** A NAK, read response or CM frame waits (lock-free hint for pollers). */
+    private volatile boolean urgent;
+    /** {@link #afterWrite} has something to do (lock-free hint). */
+    private volatile boolean outcome;
     private boolean closeWhenDrained;
     private boolean closeNow;
     private boolean failQueuePair;
     private Exception failure;
+    /** Bytes of requests posted but left for a poll to write. */
+    private int deferredBytes;
+    /** Write system calls and standalone ACKs so far (tests). */
+    private long writeCalls;
+    private long standaloneAcks;
 
-    private TcpQueuePair qp;
-    private int txPsn;
+    private volatile TcpQueuePair qp;
+    /** Next request to transmit; written under the monitor, read by pollers without it. */
+    private volatile int txPsn;
     private int frameKind = NONE;
     private int frameSlot;
     private int frameSge;
@@ -56,18 +81,17 @@ final class FrameWriter
 
     /** Written by the reader once a request has executed; carried as the ack psn. */
     private volatile int executedPsn = -1;
-    private int ackSentPsn = -1;
+    private volatile int ackSentPsn = -1;
+    /** When a poll started timing the owed ACK (nanoTime), or 0: the ack delay's clock. */
+    private volatile long ackOwedSinceNs;
+    /** Polls that saw the ACK owed; a hint, racy by design. */
+    private int ackOwedPolls;
     private boolean nakPending;
     private boolean nakSent;
     private int nakPsn;
     private int nakStatus;
 
-    private TcpMemoryRegion[] responseRegions = new TcpMemoryRegion[16];
-    private long[] responseOffsets = new long[16];
-    private int[] responseLengths = new int[16];
-    private int[] responsePsns = new int[16];
-    private int responseHead;
-    private int responseTail;
+    private final ReadResponses responses = new ReadResponses();
 
     FrameWriter(final TcpConnection connection, final SocketChannel channel, final int capacity)
     {
@@ -89,12 +113,14 @@ final class FrameWriter
     synchronized void enqueueControl(final byte[] frame)
     {
         controlFrames.addLast(frame);
+        urgent = true;
     }
 
     /** Sends what is queued and then closes the connection. */
     synchronized void closeWhenDrained()
     {
         closeWhenDrained = true;
+        urgent = true;
     }
 
     /** @param psn the newest request that has executed here (reader thread). */
@@ -116,6 +142,7 @@ final class FrameWriter
             nakPending = true;
             nakPsn = psn;
             nakStatus = status;
+            urgent = true;
         }
     }
 
@@ -129,39 +156,8 @@ final class FrameWriter
      */
     synchronized void queueReadResponse(final TcpMemoryRegion region, final long offset, final int length, final int psn)
     {
-        if (responseTail - responseHead == responseRegions.length)
-        {
-            growResponses();
-        }
-        final int i = responseTail & (responseRegions.length - 1);
-        responseRegions[i] = region;
-        responseOffsets[i] = offset;
-        responseLengths[i] = length;
-        responsePsns[i] = psn;
-        responseTail++;
-    }
-
-    private void growResponses()
-    {
-        final int n = responseRegions.length;
-        final TcpMemoryRegion[] regions = new TcpMemoryRegion[n * 2];
-        final long[] offsets = new long[n * 2];
-        final int[] lengths = new int[n * 2];
-        final int[] psns = new int[n * 2];
-        for (int k = 0; k < n; k++)
-        {
-            final int from = (responseHead + k) & (n - 1);
-            regions[k] = responseRegions[from];
-            offsets[k] = responseOffsets[from];
-            lengths[k] = responseLengths[from];
-            psns[k] = responsePsns[from];
-        }
-        responseRegions = regions;
-        responseOffsets = offsets;
-        responseLengths = lengths;
-        responsePsns = psns;
-        responseTail = n;
-        responseHead = 0;
+        responses.add(region, offset, length, psn);
+        urgent = true;
     }
 
     /** From a posting thread: write now if the socket is not backed up, else leave it to the reactor. */
@@ -183,9 +179,130 @@ final class FrameWriter
         afterWrite();
     }
 
+    /**
+     * A request of {@code length} bytes was posted: write it now, or leave it for the poster's next poll.
+     *
+     * @param length   its payload bytes.
+     * @param mayDefer the posting thread busy-polls a queue this connection feeds, so it polls again soon.
+     */
+    void posted(final int length, final boolean mayDefer)
+    {
+        final boolean needReactor;
+        synchronized (this)
+        {
+            if (blocked)
+            {
+                // The reactor (OP_WRITE) or the next poll writes it with what is queued before it.
+                return;
+            }
+            deferredBytes += HEADER_LENGTH + length;
+            if (mayDefer && deferredBytes < coalesceBytes)
+            {
+                return;
+            }
+            needReactor = write(POSTER_ROUNDS);
+        }
+        if (needReactor)
+        {
+            connection.scheduleFlush();
+        }
+        afterWrite();
+    }
+
+    /**
+     * From a thread polling a completion queue this connection feeds: writes what waits, also when the
+     * socket was full (the reactor then still holds OP_WRITE and is not woken again).
+     */
+    void flushFromPoller()
+    {
+        final boolean wasBlocked;
+        final boolean needReactor;
+        synchronized (this)
+        {
+            wasBlocked = blocked;
+            needReactor = write(POSTER_ROUNDS);
+        }
+        if (needReactor && !wasBlocked)
+        {
+            connection.scheduleFlush();
+        }
+        afterWrite();
+    }
+
+    /**
+     * Lock-free: whether a poll should write now. Deferred requests and anything urgent go at once; an
+     * owed ACK only after the ack delay (or {@value #ACK_EVERY} requests), so that an answer carries it.
+     *
+     * @return true when {@link #flushFromPoller()} has work.
+     */
+    boolean wantsPollerFlush()
+    {
+        if (urgent || blocked || hasDeferredRequests())
+        {
+            return true;
+        }
+        final int executed = executedPsn;
+        final int sent = ackSentPsn;
+        if (executed == sent || null == qp)
+        {
+            return false;
+        }
+        if (executed - sent >= ACK_EVERY)
+        {
+            return true;
+        }
+        if (ackOwedPolls < ACK_POLLS)
+        {
+            ackOwedPolls++;
+            return false;
+        }
+        final long since = ackOwedSinceNs;
+        final long now = System.nanoTime();
+        if (0 == since)
+        {
+            ackOwedSinceNs = now;
+            return 0 == ackDelayNs;
+        }
+        return now - since >= ackDelayNs;
+    }
+
+    /** @return lock-free: anything at all to write (deferred requests, an owed ACK, urgent frames). */
+    boolean hasWork()
+    {
+        return urgent || blocked || hasDeferredRequests() || (executedPsn != ackSentPsn && null != qp);
+    }
+
+    /** @return write system calls made so far (tests). */
+    synchronized long writeCalls()
+    {
+        return writeCalls;
+    }
+
+    /** @return ACK frames written alone so far, not carried by another frame (tests). */
+    synchronized long standaloneAcks()
+    {
+        return standaloneAcks;
+    }
+
+    /** @return lock-free: a NAK, read response or CM frame waits, which must not wait for a poll. */
+    boolean hasUrgent()
+    {
+        return urgent;
+    }
+
+    private boolean hasDeferredRequests()
+    {
+        final TcpQueuePair q = qp;
+        return null != q && txPsn != q.sendQueue().tail && QpState.RTS == q.state();
+    }
+
     /** Acts on what {@link #write} found, outside the monitor (closing takes other locks). */
     private void afterWrite()
     {
+        if (!outcome)
+        {
+            return;
+        }
         final Exception ex;
         final boolean close;
         final TcpQueuePair failed;
@@ -197,6 +314,7 @@ final class FrameWriter
             closeNow = false;
             failed = failQueuePair ? qp : null;
             failQueuePair = false;
+            outcome = false;
         }
         if (null != failed)
         {
@@ -230,21 +348,10 @@ final class FrameWriter
         return more;
     }
 
-    /** @return true when a NAK, read response or CM frame waits (an ACK alone may wait a little). */
-    synchronized boolean hasUrgentWorkBesidesAck()
-    {
-        return nakPending || responseHead != responseTail || !controlFrames.isEmpty();
-    }
-
-    /** @return true when the reader should flush (an ACK, NAK or response waits). */
-    synchronized boolean hasUrgentWork()
-    {
-        return executedPsn != ackSentPsn || nakPending || responseHead != responseTail || !controlFrames.isEmpty();
-    }
-
     /** @return true when the reactor must continue (socket full, or poster round limit reached). */
     private boolean write(final int rounds)
     {
+        deferredBytes = 0;
         try
         {
             for (int r = 0; r < rounds; r++)
@@ -252,10 +359,16 @@ final class FrameWriter
                 fill();
                 if (start == end)
                 {
-                    closeNow = closeWhenDrained;
+                    blocked = false;
+                    if (closeWhenDrained)
+                    {
+                        closeNow = true;
+                        outcome = true;
+                    }
                     return false;
                 }
                 buffer.limit(end).position(start);
+                writeCalls++;
                 start += channel.write(buffer);
                 if (start != end)
                 {
@@ -270,6 +383,7 @@ final class FrameWriter
         catch (final IOException | RuntimeException ex)
         {
             failure = ex;
+            outcome = true;
             return false;
         }
     }
@@ -319,9 +433,12 @@ final class FrameWriter
             {
                 continue;
             }
+            // Control frames, NAK and read responses are all out (or in the buffer).
+            urgent = false;
             final int executed = executedPsn;
             if (executed != ackSentPsn && null != qp)
             {
+                standaloneAcks++;
                 header(TYPE_ACK, 0, 0, 0, 0, 0, 0, 0);
                 continue;
             }
@@ -336,26 +453,25 @@ final class FrameWriter
         {
             return false;
         }
-        final boolean responses = responseHead != responseTail;
+        final boolean responding = !responses.isEmpty();
         final SendQueue sq = q.sendQueue();
         final boolean requests = txPsn != sq.tail && QpState.RTS == q.state();
-        if (responses && (preferResponses || !requests))
+        if (responding && (preferResponses || !requests))
         {
             preferResponses = false;
-            final int i = responseHead & (responseRegions.length - 1);
-            final TcpMemoryRegion region = responseRegions[i];
+            final TcpMemoryRegion region = responses.region();
             if (null != region && null == region.memory())
             {
                 // Deregistered (or its arena closed) since the request was checked: an access error.
-                nak(responsePsns[i], WcStatus.REM_ACCESS_ERR.code());
-                java.util.Arrays.fill(responseRegions, null);
-                responseHead = responseTail;
+                nak(responses.psn(), WcStatus.REM_ACCESS_ERR.code());
+                responses.clear();
                 failQueuePair = true;
+                outcome = true;
                 return true;
             }
-            header(TYPE_READ_RESP, 0, 0, responseLengths[i], responsePsns[i], 0, 0, 0);
+            header(TYPE_READ_RESP, 0, 0, responses.length(), responses.psn(), 0, 0, 0);
             frameKind = READ_RESPONSE;
-            frameRemaining = responseLengths[i];
+            frameRemaining = responses.length();
             if (0 == frameRemaining)
             {
                 finishResponse();
@@ -405,7 +521,12 @@ final class FrameWriter
     {
         final int ack = executedPsn;
         putHeader(segment, end, type, flags, status, length, psn, ack, immediate, rkey, address);
-        ackSentPsn = ack;
+        if (ack != ackSentPsn)
+        {
+            ackOwedSinceNs = 0;
+            ackOwedPolls = 0;
+            ackSentPsn = ack;
+        }
         end += HEADER_LENGTH;
     }
 
@@ -414,9 +535,8 @@ final class FrameWriter
         final int n = (int)Math.min(room, frameRemaining);
         if (READ_RESPONSE == frameKind)
         {
-            final int i = responseHead & (responseRegions.length - 1);
-            final long offset = responseOffsets[i] + (responseLengths[i] - frameRemaining);
-            copyOut(responseRegions[i], offset, n);
+            final long offset = responses.offset() + (responses.length() - frameRemaining);
+            copyOut(responses.region(), offset, n);
             end += n;
             frameRemaining -= n;
             if (0 == frameRemaining)
@@ -479,9 +599,7 @@ final class FrameWriter
 
     private void finishResponse()
     {
-        final int i = responseHead & (responseRegions.length - 1);
-        responseRegions[i] = null;
-        responseHead++;
+        responses.removeFirst();
         frameKind = NONE;
     }
 }

@@ -18,17 +18,31 @@ final class InboundControl
     private static final int RNR_RETRY_INFINITE = 7;
     /** Time one RNR retry is worth (IB's RNR NAK timer is configurable; this is a round figure). */
     private static final long RNR_RETRY_DELAY_NS = 10_000_000L;
-    /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
-    private static final long POLLER_GRACE_NS = TcpConfiguration.pollerGraceNs();
+    /**
+     * The reactor looks at busy-polled connections on ticks of 2^20 ns (about a millisecond), all at
+     * once: one wake-up per tick however many connections are polled.
+     */
+    private static final int POLLER_TICK_SHIFT = 20;
 
+    /** How long after its last poll a busy-polling thread is trusted to keep reading the socket. */
+    private final long pollerGraceNs = TcpConfiguration.pollerGraceNs();
     private final TcpConnection connection;
     private final FrameReader reader;
     private final FrameWriter writer;
     /** Held by whichever thread runs the reader: the reactor, or a thread busy-polling a CQ. */
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile boolean stalled;
-    /** When a thread last ran the reader from a completion-queue poll. */
-    private volatile long lastPollNs;
+    /**
+     * Polls that ran the reader so far (a counter, not a clock: nanoTime costs tens of nanoseconds on
+     * some machines, per poll). The reactor samples it to notice that the polling stopped.
+     */
+    private volatile int polls;
+    /** The thread that polled last. */
+    private volatile Thread poller;
+    /** Reactor: {@link #polls} when last sampled, when it last changed, and when the reactor looked. */
+    private int polledSeen;
+    private long polledChangedNs;
+    private long polledCheckedNs;
     /** True while the reactor leaves reading to a busy poller (OP_READ off, timer on). */
     private volatile boolean pollerDriven;
     private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
@@ -57,7 +71,12 @@ final class InboundControl
         {
             return;
         }
-        lastPollNs = System.nanoTime();
+        polls++;
+        final Thread current = Thread.currentThread();
+        if (poller != current)
+        {
+            poller = current;
+        }
         if (!pollerDriven)
         {
             // Once per polling phase: the reactor stops reading this socket and starts its timer.
@@ -85,30 +104,44 @@ final class InboundControl
             // Interest ops belong to the reactor: let it re-check and switch reading off.
             connection.schedule(TcpConnection.TASK_RESUME);
         }
-        // A standalone ACK waits for the poller's next poll (or the reactor's timer): by then the
-        // application has usually answered, and the answer carries the ACK. NAKs and reads go now.
-        if (writer.hasUrgentWorkBesidesAck())
+        // A standalone ACK waits for a later poll (or the reactor's timer): by then the application has
+        // usually answered, and the answer carries the ACK. NAKs and read responses go now.
+        if (writer.hasUrgent())
         {
-            writer.flushFromPoster();
+            writer.flushFromPoller();
         }
     }
 
-    /** Before a poll: send what an earlier poll left owed (a standalone ACK, a NAK, a read response). */
+    /**
+     * @return true when the calling thread is the one busy-polling a queue this connection feeds, so
+     *         what it posts may wait for its next poll (which writes it together with what follows).
+     *         Should it stop polling without arming, the reactor flushes once the poller grace passes.
+     */
+    boolean mayDefer()
+    {
+        return pollerDriven && Thread.currentThread() == poller;
+    }
+
+    /** At each poll: write deferred requests, and what an earlier poll left owed (ACK, NAK, read response). */
     void flushOwed()
     {
-        if (writer.hasUrgentWork())
+        if (writer.wantsPollerFlush())
         {
-            writer.flushFromPoster();
+            writer.flushFromPoller();
         }
     }
 
     /** The application stops busy-polling (it arms the CQ to block): the reactor reads again at once. */
     void pollerLeaving()
     {
-        flushOwed();
+        if (writer.hasWork())
+        {
+            writer.flushFromPoller();
+        }
+        // Until it polls again, its posts are written at once.
+        poller = null;
         if (pollerDriven)
         {
-            lastPollNs = 0;
             connection.schedule(TcpConnection.TASK_POLLER_GONE);
         }
     }
@@ -116,7 +149,7 @@ final class InboundControl
     /** Reactor: OP_READ fired. */
     void onReadable()
     {
-        if (!stalled && null != connection.dataQueuePair() && System.nanoTime() - lastPollNs < POLLER_GRACE_NS)
+        if (!stalled && null != connection.dataQueuePair() && pollerDriven)
         {
             // A thread busy-polls and reads the socket itself: stop waking the reactor per message.
             pollerStart();
@@ -157,14 +190,17 @@ final class InboundControl
     /** Reactor: a poller started polling. */
     void pollerStart()
     {
-        if (!pollerDriven && System.nanoTime() - lastPollNs >= POLLER_GRACE_NS)
+        final SelectionKey key = connection.key();
+        if (!pollerDriven || !key.isValid())
         {
+            // It stopped again before the reactor got here; its next poll starts over.
             return;
         }
-        pollerDriven = true;
+        polledSeen = polls;
+        polledChangedNs = System.nanoTime();
+        polledCheckedNs = polledChangedNs;
         if (!stalled)
         {
-            final SelectionKey key = connection.key();
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
         connection.reactor().addTimed(connection);
@@ -230,7 +266,7 @@ final class InboundControl
         {
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);
         }
-        if (writer.hasUrgentWork())
+        if (writer.hasWork())
         {
             connection.flush();
         }
@@ -260,7 +296,8 @@ final class InboundControl
         long earliest = rnrDeadlineNs;
         if (pollerDriven)
         {
-            final long pollNs = lastPollNs + POLLER_GRACE_NS;
+            // The next tick: whether the poller still polls, and whether it left writes behind.
+            final long pollNs = ((polledCheckedNs >> POLLER_TICK_SHIFT) + 1) << POLLER_TICK_SHIFT;
             earliest = 0 == earliest || pollNs - earliest < 0 ? pollNs : earliest;
         }
         return earliest;
@@ -279,9 +316,21 @@ final class InboundControl
         {
             // While the poller polls, it flushes what it owes itself: the reactor keeps off the writer's
             // lock (a preempted lock holder would stall the poster for a scheduler slice).
-            if (nowNs - lastPollNs >= POLLER_GRACE_NS)
+            polledCheckedNs = nowNs;
+            final int p = polls;
+            if (p != polledSeen)
+            {
+                polledSeen = p;
+                polledChangedNs = nowNs;
+            }
+            else if (nowNs - polledChangedNs >= pollerGraceNs)
             {
                 stopPollerDriven();
+            }
+            else if (writer.hasWork())
+            {
+                // No poll since the last look: what it deferred (or owes) must not wait for its return.
+                connection.flush();
             }
         }
     }
@@ -290,6 +339,10 @@ final class InboundControl
     {
         pollerDriven = false;
         final SelectionKey key = connection.key();
+        if (!key.isValid())
+        {
+            return;
+        }
         if (!stalled || !reader.isFull())
         {
             key.interestOps(key.interestOps() | SelectionKey.OP_READ);

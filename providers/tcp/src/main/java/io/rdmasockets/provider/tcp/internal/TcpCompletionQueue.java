@@ -42,6 +42,8 @@ final class TcpCompletionQueue implements CompletionQueue
     private volatile boolean open = true;
     private volatile TcpConnection[] feeders = new TcpConnection[0];
     private int nextFeeder;
+    /** The last poll read completions; a hint, so unsynchronized. */
+    private boolean justRead;
     private final boolean pollProgress = TcpConfiguration.pollProgress();
     private int armed;
     private int unacknowledgedEvents;
@@ -188,14 +190,27 @@ final class TcpCompletionQueue implements CompletionQueue
         {
             return -Errno.EBADF.code();
         }
+        if (pollProgress)
+        {
+            // Busy-poll mode: the polling thread writes what it posted since its last poll (coalesced)
+            // and what the connections owe, and reads the connections feeding this queue itself,
+            // sparing the hand-off to a reactor thread (which still runs when nobody polls).
+            DeferredWrites.current().flush();
+            flushOwed();
+        }
         if (head == tail)
         {
-            // Busy-poll mode: the polling thread reads the connections feeding this queue itself,
-            // sparing the hand-off to a reactor thread (which still runs when nobody polls).
             if (pollProgress)
             {
-                flushOwed();
+                if (justRead)
+                {
+                    // The last poll's read drained the socket and found completions; a read now would
+                    // almost surely return nothing (a system call for nothing): read at the next poll.
+                    justRead = false;
+                    return 0;
+                }
                 progress();
+                justRead = head != tail;
             }
             if (head == tail)
             {
@@ -229,9 +244,12 @@ final class TcpCompletionQueue implements CompletionQueue
     private void flushOwed()
     {
         final TcpConnection[] f = feeders;
-        for (int i = 0, n = Math.min(f.length, MAX_FEEDERS_PER_POLL); i < n; i++)
+        final int n = f.length;
+        int i = nextFeeder < n ? nextFeeder : 0;
+        for (int k = Math.min(n, MAX_FEEDERS_PER_POLL); k > 0; k--)
         {
-            f[(nextFeeder + i) % f.length].flushOwed();
+            f[i].flushOwed();
+            i = i + 1 == n ? 0 : i + 1;
         }
     }
 
@@ -290,6 +308,7 @@ final class TcpCompletionQueue implements CompletionQueue
     @Override
     public int requestNotify(final boolean solicitedOnly)
     {
+        DeferredWrites.current().flush();
         final TcpConnection[] f = feeders;
         for (final TcpConnection c : f)
         {

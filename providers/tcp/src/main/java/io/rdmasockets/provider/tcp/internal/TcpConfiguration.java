@@ -42,6 +42,20 @@ public final class TcpConfiguration
     public static final String POLLER_GRACE_PROP_NAME = "rdmasockets.tcp.pollerGraceUs";
     /** Default poller grace. */
     public static final long POLLER_GRACE_US_DEFAULT = 2_000;
+    /**
+     * Bytes of posted requests a busy-polling thread's posts may accumulate before they are written
+     * (otherwise its next poll writes them, in one system call); 0 writes every request at once.
+     */
+    public static final String COALESCE_BYTES_PROP_NAME = "rdmasockets.tcp.coalesceBytes";
+    /** Default coalescing limit. */
+    public static final int COALESCE_BYTES_DEFAULT = 64 * 1024;
+    /**
+     * Microseconds a busy poller lets an ACK wait for a frame to carry it before writing it alone (the
+     * reactor, which reads when nobody polls, acknowledges at once).
+     */
+    public static final String ACK_DELAY_PROP_NAME = "rdmasockets.tcp.ackDelayUs";
+    /** Default ack delay. */
+    public static final long ACK_DELAY_US_DEFAULT = 20;
     /** Prefix of every provider thread's name. */
     public static final String THREAD_NAME_PREFIX = "rdmasockets-tcp-";
 
@@ -83,6 +97,18 @@ public final class TcpConfiguration
     public static long pollerGraceNs()
     {
         return Math.max(1, Long.getLong(POLLER_GRACE_PROP_NAME, POLLER_GRACE_US_DEFAULT)) * 1_000L;
+    }
+
+    /** @return the coalescing limit in bytes, at least 0. */
+    public static int coalesceBytes()
+    {
+        return Math.max(0, Integer.getInteger(COALESCE_BYTES_PROP_NAME, COALESCE_BYTES_DEFAULT));
+    }
+
+    /** @return the ack delay in nanoseconds, at least 0. */
+    public static long ackDelayNs()
+    {
+        return Math.max(0, Long.getLong(ACK_DELAY_PROP_NAME, ACK_DELAY_US_DEFAULT)) * 1_000L;
     }
 
     /** @return TCP_KEEPIDLE seconds. */

@@ -182,7 +182,18 @@ final class TcpConnection extends ReactorHandler
         inbound.fromPoller();
     }
 
-    /** Before a poll: send what an earlier poll left owed. */
+    /**
+     * From {@code postSend}, after the request is in the send queue: write it now, or leave it for the
+     * poster's next poll when it busy-polls.
+     *
+     * @param length the request's payload bytes.
+     */
+    void requestPosted(final int length)
+    {
+        writer.posted(length, inbound.mayDefer() && DeferredWrites.current().add(this));
+    }
+
+    /** At a poll: send deferred requests and what an earlier poll left owed. */
     void flushOwed()
     {
         inbound.flushOwed();

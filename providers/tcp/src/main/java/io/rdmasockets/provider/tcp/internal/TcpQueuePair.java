@@ -183,7 +183,7 @@ final class TcpQueuePair implements QueuePair
         final TcpConnection c = connection;
         if (null != c)
         {
-            c.writer().flushFromPoster();
+            c.requestPosted((int)total);
         }
         return 0;
     }

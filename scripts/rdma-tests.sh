@@ -43,20 +43,26 @@ quiet ./build -q -pl providers/native dependency:copy \
     -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_platform -DoutputDirectory="$PWD/$lib"
 
 softroce/softroce-vm.sh build >/dev/null
+# Everything on the JVM's own class path (not the launcher's --class-path): the suites start peer JVMs
+# with this JVM's java.class.path.
 classpath=providers/native/target/classes:providers/native/target/test-classes
 for jar in "$lib"/*.jar; do
-    [[ $jar == *junit-platform-console-standalone* ]] || classpath+=":$jar"
+    classpath+=":$jar"
 done
 printf -v select_args '%q ' "${selectors[@]}"
 # Under emulation (TCG) the whole run takes tens of minutes; the suites' own per-test deadlines still apply.
 export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
+# A JVM crash leaves its report in target/, and the kernel's RDMA messages are printed after the run.
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
-set -e
 echo '### rdma link'; rdma link
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP \
-    -jar $lib/junit-platform-console-standalone-$junit_platform.jar execute \
-    --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+    -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
+    -cp '$classpath' org.junit.platform.console.ConsoleLauncher execute \
+    --disable-banner --disable-ansi-colors --details=testfeed --fail-if-no-tests \
     --config junit.jupiter.execution.timeout.default='120 s' \
     --config junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD \
     --config junit.jupiter.execution.timeout.threaddump.enabled=true \
-    --class-path '$classpath' $select_args"
+    $select_args
+rc=\$?
+echo '### kernel messages about RDMA'; dmesg | grep -iE 'rxe|rdma|ib_|bug|warn|refcount|oops' | tail -40
+exit \$rc"

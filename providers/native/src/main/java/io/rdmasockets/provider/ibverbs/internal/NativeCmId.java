@@ -47,6 +47,7 @@ final class NativeCmId implements CmId
     private volatile NativeCmEventChannel channel;
     private volatile NativeQueuePair qp;
     private volatile boolean connecting;
+    private boolean disconnecting;
     private boolean bound;
     private boolean answered;
     private boolean closed;
@@ -168,6 +169,11 @@ final class NativeCmId implements CmId
     public synchronized void resolveRoute(final Duration timeout) throws VerbsException
     {
         checkOpen();
+        // librdmacm reads id->verbs->device unchecked here: without a resolved address it would crash.
+        if (MemorySegment.NULL.equals(id.get(ValueLayout.ADDRESS, CM_ID_VERBS)))
+        {
+            throw new VerbsException(Errno.EINVAL, "resolveRoute before ADDR_RESOLVED");
+        }
         RdmaCm.resolveRoute(id, millis(timeout));
     }
 
@@ -283,6 +289,7 @@ final class NativeCmId implements CmId
         {
             throw new VerbsException(Errno.EINVAL, "disconnect: not connected");
         }
+        disconnecting = true;
         RdmaCm.disconnect(id);
     }
 
@@ -339,15 +346,40 @@ final class NativeCmId implements CmId
         return !closed;
     }
 
-    /** Called by the channel after an event for this id was taken and acknowledged. */
-    void onEvent(final CmEventType type)
+    /**
+     * Called by the channel after an event for this id was taken and acknowledged (so a concurrent
+     * {@code rdma_destroy_id}, which waits for acknowledgements, has finished or will not start before
+     * this returns).
+     *
+     * <p>DISCONNECTED: librdmacm leaves a user queue pair as it is, so it is moved to ERR here (outstanding
+     * work flushes at once). When the peer disconnected first, its DREQ is answered with {@code
+     * rdma_disconnect} (a DREP) right away, as a C peer does when it closes: otherwise the peer would see
+     * its DISCONNECTED only when its DREQ times out.
+     */
+    synchronized void onEvent(final CmEventType type)
     {
-        final NativeQueuePair q = qp;
-        if (CmEventType.DISCONNECTED == type && null != q)
+        if (closed || CmEventType.DISCONNECTED != type)
         {
-            // librdmacm leaves a user queue pair as it is on DREQ; flush it as the SPI promises.
+            return;
+        }
+        final NativeQueuePair q = qp;
+        if (null != q)
+        {
             q.toError();
         }
+        if (connecting && !disconnecting)
+        {
+            try
+            {
+                RdmaCm.disconnect(id);
+            }
+            catch (final VerbsException ignore)
+            {
+                // The connection is gone either way; the kernel may have moved on (DREQ timed out).
+            }
+        }
+        connecting = false;
+        disconnecting = true;
     }
 
     @Override

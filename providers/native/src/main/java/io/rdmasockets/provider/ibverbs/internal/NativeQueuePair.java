@@ -78,7 +78,7 @@ final class NativeQueuePair implements QueuePair
 
     private NativeQueuePair(final NativeProtectionDomain pd, final NativeCompletionQueue sendCq,
         final NativeCompletionQueue recvCq, final NativeCmId cmId, final MemorySegment qp,
-        final QueuePairCapabilities capabilities)
+        final QueuePairCapabilities created)
     {
         this.pd = pd;
         this.sendCq = sendCq;
@@ -86,7 +86,10 @@ final class NativeQueuePair implements QueuePair
         this.cmId = cmId;
         this.qp = qp.reinterpret(QP.byteSize());
         this.qpNumber = this.qp.get(INT, QP_NUM);
-        this.capabilities = capabilities;
+        attr = arena.allocate(IbvQpAttrDescriptor.LAYOUT);
+        initAttr = arena.allocate(LAYOUT);
+        callState = arena.allocate(Ffm.CALL_STATE);
+        this.capabilities = queryCapabilities(created);
         final MemorySegment context = pd.nativeContext().pointer();
         postSendFn = VerbsOps.postSendFunction(context);
         postRecvFn = VerbsOps.postRecvFunction(context);
@@ -100,10 +103,23 @@ final class NativeQueuePair implements QueuePair
         badRecv = arena.allocate(ValueLayout.ADDRESS);
         recvWr.set(ValueLayout.ADDRESS, RECV_NEXT, MemorySegment.NULL);
         recvWr.set(ValueLayout.ADDRESS, RECV_SG_LIST, recvSges);
-        attr = arena.allocate(IbvQpAttrDescriptor.LAYOUT);
-        initAttr = arena.allocate(LAYOUT);
-        callState = arena.allocate(Ffm.CALL_STATE);
         lastState = stateOf(this.qp.get(INT, QP_STATE));
+    }
+
+    /**
+     * What the queues really hold, as {@code ibv_query_qp} reports it: some devices round the queues up
+     * (rxe to a power of two) without saying so in {@code ibv_create_qp}'s answer, and a post beyond the
+     * reported depth must be refused, never taken.
+     */
+    private QueuePairCapabilities queryCapabilities(final QueuePairCapabilities created)
+    {
+        if (0 != Ibverbs.queryQp(callState, qp, attr, IbvQpAttrDescriptor.MASK_CAP, initAttr))
+        {
+            return created;
+        }
+        return new QueuePairCapabilities(attr.get(INT, IbvQpAttrDescriptor.CAP_MAX_SEND_WR),
+            attr.get(INT, IbvQpAttrDescriptor.CAP_MAX_RECV_WR), attr.get(INT, IbvQpAttrDescriptor.CAP_MAX_SEND_SGE),
+            attr.get(INT, IbvQpAttrDescriptor.CAP_MAX_RECV_SGE), attr.get(INT, IbvQpAttrDescriptor.CAP_MAX_INLINE_DATA));
     }
 
     /**
@@ -346,6 +362,12 @@ final class NativeQueuePair implements QueuePair
             w.set(INT, RECV_NUM_SGE, n);
             fill(recvSges, sgl, n);
             final int rc = VerbsOps.postRecv(postRecvFn, qp, w, badRecv);
+            if (0 == rc && QpState.ERR.code() == qp.get(INT, QP_STATE))
+            {
+                // Posted in ERR: it must complete with a flush. Devices that flush only on a state change
+                // (rxe: receives ring no doorbell) are told once more.
+                modifyLocked(QpState.ERR);
+            }
             return rc >= 0 ? rc : Errno.EIO.code();
         }
         finally
@@ -405,9 +427,7 @@ final class NativeQueuePair implements QueuePair
                         return errno;
                     }
                 }
-                attr.fill((byte)0);
-                attr.set(INT, IbvQpAttrDescriptor.QP_STATE, QpState.ERR.code());
-                final int errno = Ibverbs.modifyQp(callState, qp, attr, IbvQpAttrDescriptor.MASK_STATE);
+                final int errno = modifyLocked(QpState.ERR);
                 if (0 == errno)
                 {
                     lastState = QpState.ERR;
@@ -418,6 +438,17 @@ final class NativeQueuePair implements QueuePair
         finally
         {
             guard.exit();
+        }
+    }
+
+    /** {@code ibv_modify_qp} to a state, with only {@code IBV_QP_STATE}; inside the guard. @return 0 or the errno. */
+    private int modifyLocked(final QpState state)
+    {
+        synchronized (scratchLock)
+        {
+            attr.fill((byte)0);
+            attr.set(INT, IbvQpAttrDescriptor.QP_STATE, state.code());
+            return Ibverbs.modifyQp(callState, qp, attr, IbvQpAttrDescriptor.MASK_STATE);
         }
     }
 

@@ -4,7 +4,6 @@ import io.rdmasockets.provider.ibverbs.internal.abi.IbvContextDescriptor;
 
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -15,10 +14,9 @@ import java.lang.invoke.MethodHandle;
  * so do these calls: the function pointer is read once when a queue is created and passed as the
  * downcall's target. Nothing here allocates.
  *
- * <p>{@code poll_cq} and {@code post_recv} only touch user-space queues (no system call in any provider),
- * so they are linked {@link Linker.Option#critical critical}, without the thread-state transition.
- * {@code post_send} and {@code req_notify_cq} may enter the kernel (rxe rings its doorbell with a
- * system call, and processes the send in it), so they are ordinary downcalls.
+ * <p>All four are ordinary downcalls, not {@link java.lang.foreign.Linker.Option#critical critical}
+ * ones: {@code post_send} and {@code req_notify_cq} may enter the kernel (rxe rings its doorbell with a
+ * system call and processes the send in it), and a provider may spin on a lock in any of them.
  */
 final class VerbsOps
 {
@@ -26,10 +24,8 @@ final class VerbsOps
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
     private static final MethodHandle POST_SEND = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, PTR, PTR));
-    private static final MethodHandle POST_RECV = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, PTR, PTR),
-        Linker.Option.critical(false));
-    private static final MethodHandle POLL_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, INT, PTR),
-        Linker.Option.critical(false));
+    private static final MethodHandle POST_RECV = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, PTR, PTR));
+    private static final MethodHandle POLL_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, INT, PTR));
     private static final MethodHandle REQ_NOTIFY_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, INT));
 
     private VerbsOps()

@@ -86,6 +86,11 @@ public final class IbvQpAttrDescriptor
     public static final long QP_ACCESS_FLAGS = offset(LAYOUT, "qp_access_flags");
     public static final long PKEY_INDEX = offset(LAYOUT, "pkey_index");
     public static final long PORT_NUM = offset(LAYOUT, "port_num");
+    public static final long CAP_MAX_SEND_WR = offset(LAYOUT, "cap", "max_send_wr");
+    public static final long CAP_MAX_RECV_WR = offset(LAYOUT, "cap", "max_recv_wr");
+    public static final long CAP_MAX_SEND_SGE = offset(LAYOUT, "cap", "max_send_sge");
+    public static final long CAP_MAX_RECV_SGE = offset(LAYOUT, "cap", "max_recv_sge");
+    public static final long CAP_MAX_INLINE_DATA = offset(LAYOUT, "cap", "max_inline_data");
 
     /** {@code IBV_QP_STATE} of {@code enum ibv_qp_attr_mask}. */
     public static final int MASK_STATE = 1;
@@ -95,6 +100,8 @@ public final class IbvQpAttrDescriptor
     public static final int MASK_PKEY_INDEX = 1 << 4;
     /** {@code IBV_QP_PORT}. */
     public static final int MASK_PORT = 1 << 5;
+    /** {@code IBV_QP_CAP}. */
+    public static final int MASK_CAP = 1 << 19;
 
     private IbvQpAttrDescriptor()
     {

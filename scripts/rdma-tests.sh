@@ -53,8 +53,11 @@ printf -v select_args '%q ' "${selectors[@]}"
 # Under emulation (TCG) the whole run takes tens of minutes; the suites' own per-test deadlines still apply.
 export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
 # A JVM crash leaves its report in target/, and the kernel's RDMA messages are printed after the run.
+# C1 only, in this JVM and the peer JVMs the suites start: under emulation C2's compile threads take
+# the CPUs the tests need (a peer JVM takes 60 s to listen with C2, 30 s without).
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
 echo '### rdma link'; rdma link
+export JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP \
     -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
     -cp '$classpath' org.junit.platform.console.ConsoleLauncher execute \

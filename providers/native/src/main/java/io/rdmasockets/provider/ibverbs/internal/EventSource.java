@@ -7,18 +7,30 @@ import io.rdmasockets.verbs.VerbsException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * The waiting machinery of a completion channel or an rdma_cm event channel, over its non-blocking
- * descriptor: events are taken with a non-blocking read ({@link Taker}); a waiter that finds none arms
- * the descriptor in the {@link FdPoller} and parks on a condition (in Java: interruptible, wakeable,
- * released by close, never pinned in native code). {@link #wakeup()} is kept until a take consumes it,
- * as with an eventfd. The ready listener runs on the poller thread when an armed descriptor becomes
- * readable; while one is installed the descriptor is re-armed after every take, so it hears about each
- * transition from no event to an event.
+ * descriptor, in one of two modes:
+ * <ul>
+ *   <li><b>on demand</b> (completion channels: the data path): a waiter takes with a non-blocking read
+ *       ({@link Taker}); finding none, it arms the descriptor in the {@link FdPoller} and parks on a
+ *       condition until the poller reports it readable. While a ready listener is installed the
+ *       descriptor is re-armed after every take, so the listener hears of each new event.</li>
+ *   <li><b>eager</b> (event channels: the control path): the descriptor stays armed and the poller
+ *       thread takes every event as it arrives into a queue, so that what an event must cause happens
+ *       even while nobody reads the channel (a DREQ is answered, a queue pair is flushed); waiters take
+ *       from the queue and the listener runs when the queue stops being empty.</li>
+ * </ul>
+ * Either way waits park in Java (interruptible, wakeable, released by close, never pinned in native
+ * code), and {@link #wakeup()} is kept until a wait consumes it, as with an eventfd.
  *
  * @param <T> what a take returns.
  *
@@ -38,9 +50,11 @@ final class EventSource<T> implements FdPoller.Watch
     private final String what;
     private final int fd;
     private final Taker<T> taker;
+    private final boolean eager;
     private final FdPoller poller;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment epollEvent = FdPoller.allocateEvent(arena);
     private final MemorySegment pollfd = arena.allocate(LibcDescriptors.POLLFD);
@@ -55,13 +69,15 @@ final class EventSource<T> implements FdPoller.Watch
      * @param what  names the channel in messages.
      * @param fd    the channel's descriptor.
      * @param taker the non-blocking take.
+     * @param eager take every event on the poller thread as it arrives (see the class comment).
      * @throws VerbsException when the descriptor cannot be set up.
      */
-    EventSource(final String what, final int fd, final Taker<T> taker) throws VerbsException
+    EventSource(final String what, final int fd, final Taker<T> taker, final boolean eager) throws VerbsException
     {
         this.what = what;
         this.fd = fd;
         this.taker = taker;
+        this.eager = eager;
         this.poller = FdPoller.instance();
         pollfd.set(ValueLayout.JAVA_INT, LibcDescriptors.POLLFD_FD, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, LibcDescriptors.POLLFD_EVENTS, Libc.POLLIN);
@@ -74,6 +90,18 @@ final class EventSource<T> implements FdPoller.Watch
         {
             arena.close();
             throw Ffm.failure(what + ": cannot watch descriptor " + fd, errno);
+        }
+        if (eager)
+        {
+            lock.lock();
+            try
+            {
+                arm();
+            }
+            finally
+            {
+                lock.unlock();
+            }
         }
     }
 
@@ -95,7 +123,7 @@ final class EventSource<T> implements FdPoller.Watch
                 {
                     return null;
                 }
-                final T event = taker.take();
+                final T event = eager ? queue.pollFirst() : taker.take();
                 if (null != event)
                 {
                     armForListener();
@@ -112,7 +140,10 @@ final class EventSource<T> implements FdPoller.Watch
                     armForListener();
                     return null;
                 }
-                arm();
+                if (!eager)
+                {
+                    arm();
+                }
                 if (timeout < 0)
                 {
                     changed.await();
@@ -129,7 +160,7 @@ final class EventSource<T> implements FdPoller.Watch
         }
     }
 
-    /** @return true when an event is ready to take (the descriptor is readable). */
+    /** @return true when an event is ready to take. */
     boolean hasEvent()
     {
         lock.lock();
@@ -139,6 +170,10 @@ final class EventSource<T> implements FdPoller.Watch
             {
                 return false;
             }
+            if (eager)
+            {
+                return !queue.isEmpty();
+            }
             final int n = Libc.pollNow(state, pollfd);
             return n > 0 && 0 != (pollfd.get(ValueLayout.JAVA_SHORT, LibcDescriptors.POLLFD_REVENTS) & Libc.POLLIN);
         }
@@ -146,6 +181,35 @@ final class EventSource<T> implements FdPoller.Watch
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the queued events that match out of an eager source, e.g. requests nobody will accept now.
+     *
+     * @param match which.
+     * @return the removed events, oldest first.
+     */
+    List<T> removeQueued(final Predicate<T> match)
+    {
+        final List<T> removed = new ArrayList<>();
+        lock.lock();
+        try
+        {
+            for (final Iterator<T> it = queue.iterator(); it.hasNext(); )
+            {
+                final T event = it.next();
+                if (match.test(event))
+                {
+                    it.remove();
+                    removed.add(event);
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return removed;
     }
 
     /** Makes one blocked (or the next) {@link #await} return {@code null}; runs the listener. */
@@ -168,7 +232,7 @@ final class EventSource<T> implements FdPoller.Watch
     void listener(final Runnable l)
     {
         listener = l;
-        if (null != l)
+        if (null != l && !eager)
         {
             lock.lock();
             try
@@ -204,17 +268,24 @@ final class EventSource<T> implements FdPoller.Watch
         }
     }
 
-    /** Releases waiters and stops watching; the caller destroys the descriptor afterwards. */
-    void close()
+    /**
+     * Releases waiters and stops watching; the caller destroys the descriptor afterwards.
+     *
+     * @return the events an eager source had queued and nobody took.
+     */
+    List<T> close()
     {
+        final List<T> left;
         lock.lock();
         try
         {
             if (closed)
             {
-                return;
+                return List.of();
             }
             closed = true;
+            left = new ArrayList<>(queue);
+            queue.clear();
             changed.signalAll();
             poller.unregister(fd, state);
         }
@@ -223,11 +294,13 @@ final class EventSource<T> implements FdPoller.Watch
             lock.unlock();
         }
         arena.close();
+        return left;
     }
 
     @Override
     public void onReady()
     {
+        boolean ready = true;
         lock.lock();
         try
         {
@@ -235,18 +308,31 @@ final class EventSource<T> implements FdPoller.Watch
             {
                 return;
             }
+            if (eager)
+            {
+                final boolean wasEmpty = queue.isEmpty();
+                for (T event; null != (event = taker.take()); )
+                {
+                    queue.addLast(event);
+                }
+                arm();
+                ready = wasEmpty && !queue.isEmpty();
+            }
             changed.signalAll();
         }
         finally
         {
             lock.unlock();
         }
-        notifyListener();
+        if (ready)
+        {
+            notifyListener();
+        }
     }
 
     private void armForListener()
     {
-        if (null != listener)
+        if (!eager && null != listener)
         {
             arm();
         }

@@ -16,9 +16,11 @@ import static io.rdmasockets.provider.ibverbs.internal.abi.RdmaCmDescriptors.*;
 
 /**
  * An event channel, {@code struct rdma_event_channel}, its descriptor non-blocking and watched by the
- * {@link FdPoller}. A take runs {@code rdma_get_cm_event}, copies the event out (ids as the application's
- * objects, private data into the {@link ConnectionParameters}) and acknowledges it at once, so that
- * {@code rdma_destroy_id} and {@code rdma_migrate_id}, which wait for acknowledgements, never wait on us.
+ * {@link FdPoller}, which takes each event as it arrives ({@link EventSource} in eager mode): {@code
+ * rdma_get_cm_event}, the event copied out (ids as the application's objects, private data into the
+ * {@link ConnectionParameters}), acknowledged at once (so {@code rdma_destroy_id} and {@code
+ * rdma_migrate_id}, which wait for acknowledgements, never wait on us), what it implies done (see
+ * {@link NativeCmId#onEvent}), and queued for the application.
  */
 final class NativeCmEventChannel implements CmEventChannel
 {
@@ -40,7 +42,7 @@ final class NativeCmEventChannel implements CmEventChannel
         final int fd = channel.reinterpret(EVENT_CHANNEL.byteSize()).get(ValueLayout.JAVA_INT, EVENT_CHANNEL_FD);
         try
         {
-            source = new EventSource<>("rdma_cm event channel", fd, this::take);
+            source = new EventSource<>("rdma_cm event channel", fd, this::take, true);
         }
         catch (final VerbsException | RuntimeException | Error e)
         {
@@ -177,12 +179,27 @@ final class NativeCmEventChannel implements CmEventChannel
         return children.isOpen();
     }
 
+    /**
+     * Refuses the connect requests for a listener that closes which nobody took yet: their ids exist
+     * already (the poller took the events), and destroying them rejects the requesters.
+     *
+     * @param listener the listening id being destroyed.
+     */
+    void dropRequestsFor(final NativeCmId listener)
+    {
+        for (final CmEvent request : source.removeQueued(e -> e.listenId() == listener))
+        {
+            ((NativeCmId)request.id()).closeQuietly();
+        }
+    }
+
     @Override
     public void close() throws VerbsException
     {
         // Closed for new ids first, then released: the take path adds incoming ids under the source's lock.
         if (children.close(() -> { }))
         {
+            // Ids are all closed (children), so what is left queued names only destroyed ids.
             source.close();
             RdmaCm.destroyEventChannel(channel);
             arena.close();

@@ -382,6 +382,19 @@ final class NativeCmId implements CmId
         disconnecting = true;
     }
 
+    /** Closes after a failure that is being reported, or when nobody will ever see the id. */
+    void closeQuietly()
+    {
+        try
+        {
+            close();
+        }
+        catch (final VerbsException | RuntimeException e)
+        {
+            System.getLogger(NativeCmId.class.getName()).log(System.Logger.Level.WARNING, "closing " + this, e);
+        }
+    }
+
     @Override
     public void close() throws VerbsException
     {
@@ -392,6 +405,7 @@ final class NativeCmId implements CmId
             {
                 return;
             }
+
             final NativeQueuePair q = qp;
             if (null != q)
             {
@@ -403,6 +417,12 @@ final class NativeCmId implements CmId
             ch = channel;
         }
         manager.forget(this);
+        if (!incoming)
+        {
+            // A listener's requests the poller took before the destroy but the application never saw.
+            // Outside this id's lock: the poller holds the channel's lock while it waits for id locks.
+            ch.dropRequestsFor(this);
+        }
         ch.children().remove();
     }
 

@@ -41,7 +41,7 @@ final class NativeCompletionChannel implements CompletionChannel
             .get(ValueLayout.JAVA_INT, IbvResourceDescriptors.COMP_CHANNEL_FD);
         try
         {
-            source = new EventSource<>("completion channel of " + context.device().name(), fd, this::take);
+            source = new EventSource<>("completion channel of " + context.device().name(), fd, this::take, false);
         }
         catch (final VerbsException | RuntimeException | Error e)
         {

@@ -35,7 +35,7 @@ class EventSourceTest
     void open() throws Exception
     {
         fd = new EventFd();
-        source = new EventSource<>("test eventfd", fd.fd, () -> fd.take() ? EVENT : null);
+        source = new EventSource<>("test eventfd", fd.fd, () -> fd.take() ? EVENT : null, false);
     }
 
     @AfterEach
@@ -220,6 +220,61 @@ class EventSourceTest
         }
         assertEquals(events, taken.get());
         assertNull(source.await(0, TimeUnit.SECONDS), "nothing left over");
+    }
+
+    @Test
+    void shouldTakeEveryEventOnThePollerThreadInEagerMode() throws Exception
+    {
+        try (EventFd eagerFd = new EventFd())
+        {
+            final AtomicInteger takes = new AtomicInteger();
+            final EventSource<Long> eager = new EventSource<>("eager eventfd", eagerFd.fd, () ->
+            {
+                if (!eagerFd.take())
+                {
+                    return null;
+                }
+                return (long)takes.incrementAndGet();
+            }, true);
+            try
+            {
+                final AtomicInteger calls = new AtomicInteger();
+                eager.listener(calls::incrementAndGet);
+                eagerFd.signal(3);
+                awaitTrue(() -> 3 == takes.get(), "the poller takes events nobody waits for");
+                awaitTrue(() -> 1 == calls.get(), "the listener runs when the queue stops being empty");
+                assertTrue(eager.hasEvent());
+                assertEquals(List.of(2L), eager.removeQueued(e -> 2L == e));
+                assertEquals(1L, eager.await(0, TimeUnit.SECONDS));
+                eagerFd.signal(1);
+                awaitTrue(() -> 4 == takes.get(), "the descriptor stays armed");
+                Thread.sleep(100);
+                assertEquals(1, calls.get(), "the queue never emptied: no new call");
+                assertEquals(3L, eager.await(0, TimeUnit.SECONDS));
+                assertEquals(4L, eager.await(5, TimeUnit.SECONDS));
+                assertFalse(eager.hasEvent());
+                final CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() ->
+                {
+                    try
+                    {
+                        return eager.await(-1, TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        throw new AssertionError(e);
+                    }
+                }, threads);
+                Thread.sleep(100);
+                eagerFd.signal(2);
+                assertEquals(5L, waiter.get(5, TimeUnit.SECONDS));
+                awaitTrue(() -> 6 == takes.get(), "both taken");
+                assertEquals(List.of(6L), eager.close(), "close hands back what nobody took");
+            }
+            finally
+            {
+                eager.close();
+            }
+        }
     }
 
     private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)

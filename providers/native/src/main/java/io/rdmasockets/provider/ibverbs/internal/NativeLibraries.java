@@ -19,15 +19,15 @@ public final class NativeLibraries
     /** Every function the bindings call; an rdma-core without one of them cannot be used. */
     static final List<String> IBVERBS_SYMBOLS = List.of(
         "ibv_get_device_list", "ibv_free_device_list", "ibv_get_device_name", "ibv_get_device_guid",
-        "ibv_open_device", "ibv_close_device", "ibv_query_device", "ibv_query_port", "ibv_query_gid",
+        "ibv_open_device", "ibv_close_device", "ibv_query_device", "ibv_query_port",
         "ibv_alloc_pd", "ibv_dealloc_pd", "ibv_reg_mr", "ibv_dereg_mr",
         "ibv_create_comp_channel", "ibv_destroy_comp_channel", "ibv_create_cq", "ibv_destroy_cq",
-        "ibv_get_cq_event", "ibv_ack_cq_events", "ibv_modify_qp", "ibv_destroy_qp");
+        "ibv_get_cq_event", "ibv_ack_cq_events", "ibv_create_qp", "ibv_modify_qp", "ibv_query_qp", "ibv_destroy_qp");
     static final List<String> RDMACM_SYMBOLS = List.of(
         "rdma_create_event_channel", "rdma_destroy_event_channel", "rdma_create_id", "rdma_destroy_id",
         "rdma_bind_addr", "rdma_listen", "rdma_resolve_addr", "rdma_resolve_route", "rdma_connect",
         "rdma_accept", "rdma_reject", "rdma_disconnect", "rdma_get_cm_event", "rdma_ack_cm_event",
-        "rdma_create_qp", "rdma_destroy_qp", "rdma_migrate_id", "rdma_event_str");
+        "rdma_create_qp", "rdma_destroy_qp", "rdma_migrate_id", "rdma_set_option");
 
     private static final Loaded LOADED = load();
 

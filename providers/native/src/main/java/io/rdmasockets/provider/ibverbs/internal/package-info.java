@@ -1,6 +1,9 @@
 /**
  * Internals of the native provider: library loading and availability ({@link
- * io.rdmasockets.provider.ibverbs.internal.NativeLibraries}), downcalls ({@link
- * io.rdmasockets.provider.ibverbs.internal.Ibverbs}).
+ * io.rdmasockets.provider.ibverbs.internal.NativeLibraries}, {@link
+ * io.rdmasockets.provider.ibverbs.internal.NativeStack}); the downcalls of the control path ({@code Ibverbs},
+ * {@code RdmaCm}, {@code Libc}) and of the data path through {@code struct ibv_context.ops} ({@code VerbsOps});
+ * the SPI's objects over them ({@code Native*}); and the waiting machinery ({@code FdPoller}, one epoll
+ * thread, and {@code EventSource}, the channels' blocking waits in Java).
  */
 package io.rdmasockets.provider.ibverbs.internal;

@@ -10,6 +10,7 @@ public final class AbiLayouts
 {
     /** Checked against the installed headers, size and every named member's offset. */
     public static final List<StructLayout> ALL = List.of(
+        IbvDeviceDescriptor.LAYOUT,
         IbvDeviceAttrDescriptor.LAYOUT,
         IbvPortAttrDescriptor.LAYOUT,
         IbvContextDescriptor.LAYOUT,
@@ -20,6 +21,8 @@ public final class AbiLayouts
         IbvResourceDescriptors.QP,
         IbvQpInitAttrDescriptor.CAP_LAYOUT,
         IbvQpInitAttrDescriptor.LAYOUT,
+        IbvQpAttrDescriptor.AH_ATTR,
+        IbvQpAttrDescriptor.LAYOUT,
         IbvWorkRequestDescriptors.SGE,
         IbvWorkRequestDescriptors.SEND_WR,
         IbvWorkRequestDescriptors.RECV_WR,
@@ -28,7 +31,11 @@ public final class AbiLayouts
         RdmaCmDescriptors.CONN_PARAM,
         RdmaCmDescriptors.EVENT,
         RdmaCmDescriptors.ROUTE,
-        RdmaCmDescriptors.CM_ID);
+        RdmaCmDescriptors.CM_ID,
+        LibcDescriptors.EPOLL_EVENT,
+        LibcDescriptors.POLLFD,
+        LibcDescriptors.SOCKADDR_IN,
+        LibcDescriptors.SOCKADDR_IN6);
 
     private AbiLayouts()
     {

@@ -52,6 +52,8 @@ public final class IbvPortAttrDescriptor
     public static final long MAX_MSG_SZ = offset(LAYOUT, "max_msg_sz");
     public static final long LID = offset(LAYOUT, "lid");
     public static final long LINK_LAYER = offset(LAYOUT, "link_layer");
+    public static final long ACTIVE_WIDTH = offset(LAYOUT, "active_width");
+    public static final long ACTIVE_SPEED = offset(LAYOUT, "active_speed");
 
     private IbvPortAttrDescriptor()
     {

@@ -42,6 +42,9 @@ class AbiLayoutTest
             #include <stddef.h>
             #include <infiniband/verbs.h>
             #include <rdma/rdma_cma.h>
+            #include <sys/epoll.h>
+            #include <poll.h>
+            #include <netinet/in.h>
             int main(void)
             {
             """);

@@ -38,6 +38,8 @@ final class FrameReader
     private final KeyTable rkeys;
     private int readPos;
     private int writePos;
+    /** The ack psn of the last frame; the queue pair starts with nothing acknowledged (-1). */
+    private int lastAck = -1;
 
     private boolean inBody;
     private int type;
@@ -233,7 +235,13 @@ final class FrameReader
         discard = true;
         placementFailed = false;
         skip = false;
-        qp.onAck(ackPsn(segment, o));
+        final int ack = ackPsn(segment, o);
+        if (ack != lastAck)
+        {
+            // Most frames repeat the last ack: only a new one needs the queue pair's lock.
+            lastAck = ack;
+            qp.onAck(ack);
+        }
         final FrameWriter writer = connection.writer();
         switch (t)
         {

@@ -115,7 +115,7 @@ final class InboundControl
     /**
      * @return true when the calling thread is the one busy-polling a queue this connection feeds, so
      *         what it posts may wait for its next poll (which writes it together with what follows).
-     *         Should it stop polling without arming, the reactor flushes once the poller grace passes.
+     *         Should it stop polling without arming, the reactor writes it at its next tick.
      */
     boolean mayDefer()
     {

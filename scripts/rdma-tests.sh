@@ -9,6 +9,7 @@
 #   scripts/rdma-tests.sh verbs      only the verbs conformance suites (package ...conformance.verbs)
 #   scripts/rdma-tests.sh rsocket    only the rsocket conformance suites (package ...conformance.rsocket)
 #   scripts/rdma-tests.sh unit       only the provider's own tests (ABI, availability, waiting machinery)
+#   scripts/rdma-tests.sh interop    only Java rsockets against C librdmacm's rstream, both ways
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
 #   SOFTROCE_VERBOSE=1 scripts/...   also print the guest's console
 #
@@ -26,8 +27,9 @@ case "${1:-all}" in
     verbs)   selectors=(--select-package "$base.conformance.verbs") ;;
     rsocket) selectors=(--select-package "$base.conformance.rsocket") ;;
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
+    interop) selectors=(--select-package "$base.interop") ;;
     --)      shift; selectors=("$@") ;;
-    *)       echo "usage: $0 [all|verbs|rsocket|unit|-- junit-console-selectors...]" >&2; exit 2 ;;
+    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
 
 junit_platform=1.14.1

@@ -1,6 +1,8 @@
 package io.rdmasockets.provider.ibverbs.internal;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.provider.ibverbs.internal.abi.IbvDeviceAttrDescriptor;
+import io.rdmasockets.provider.ibverbs.internal.abi.IbvPortAttrDescriptor;
 import io.rdmasockets.verbs.CompletionChannel;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.DeviceAttributes;
@@ -70,7 +72,7 @@ final class NativeContext implements VerbsContext
         checkOpen();
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment a = arena.allocate(LAYOUT);
+            final MemorySegment a = arena.allocate(IbvDeviceAttrDescriptor.LAYOUT);
             Ibverbs.queryDevice(context, a);
             final DeviceAttributes attributes = new DeviceAttributes(
                 a.asSlice(FW_VER, FW_VER_LENGTH).getString(0),
@@ -114,7 +116,7 @@ final class NativeContext implements VerbsContext
         }
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment a = arena.allocate(io.rdmasockets.provider.ibverbs.internal.abi.IbvPortAttrDescriptor.LAYOUT);
+            final MemorySegment a = arena.allocate(IbvPortAttrDescriptor.LAYOUT);
             Ibverbs.queryPort(context, portNumber, a);
             final int linkLayer = a.get(ValueLayout.JAVA_BYTE, LINK_LAYER);
             return new PortAttributes(

@@ -63,4 +63,16 @@ public interface VerbsProvider
      * @throws VerbsException when the provider is unavailable.
      */
     ConnectionManager connectionManager() throws VerbsException;
+
+    /**
+     * A human-readable snapshot of the provider's internal state (connections, queues, threads), for
+     * diagnosing a stall: tools print it when a completion does not come. It reads state without the
+     * locks that guard it, so it never blocks and may be slightly inconsistent.
+     *
+     * @return the snapshot; empty when the provider has nothing to report.
+     */
+    default String diagnostics()
+    {
+        return "";
+    }
 }

@@ -213,7 +213,7 @@ final class VerbsPingPong
             }
             if (now - idleSince > STALL_NANOS)
             {
-                throw new ToolException(endpoint.role() + ": no completion for " + STALL_NANOS / 1_000_000_000L + " s");
+                throw endpoint.stall("no completion for " + STALL_NANOS / 1_000_000_000L + " s");
             }
             return idleSince;
         }

@@ -197,7 +197,7 @@ final class VerbsStream
                     else if (now - idleSince > STALL_NANOS)
                     {
                         peer.throwIfFailed();
-                        throw new ToolException("client: no completion for " + STALL_NANOS / 1_000_000_000L + " s");
+                        throw endpoint.stall("no completion for " + STALL_NANOS / 1_000_000_000L + " s");
                     }
                     idle.idle();
                 }

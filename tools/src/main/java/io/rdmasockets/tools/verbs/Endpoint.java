@@ -5,6 +5,7 @@ import io.rdmasockets.tools.ToolException;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.QueuePair;
+import io.rdmasockets.verbs.VerbsProvider;
 import io.rdmasockets.verbs.WorkCompletions;
 import io.rdmasockets.verbs.cm.CmEventChannel;
 import io.rdmasockets.verbs.cm.CmId;
@@ -28,6 +29,7 @@ public final class Endpoint
     QueuePair qp;
     MemoryRegion mr;
     RemoteRegion peer;
+    VerbsProvider provider;
 
     Endpoint(final String role)
     {
@@ -44,6 +46,18 @@ public final class Endpoint
     public Arena arena()
     {
         return arena;
+    }
+
+    /**
+     * @param what what did not happen, e.g. "no completion for 10 s".
+     * @return an error naming this side, with the provider's {@link VerbsProvider#diagnostics()} so that
+     *         a stall can be diagnosed from the report alone.
+     */
+    public ToolException stall(final String what)
+    {
+        final String diagnostics = null == provider ? "" : provider.diagnostics();
+        return new ToolException(role + ": " + what +
+            (diagnostics.isEmpty() ? "" : "\nprovider '" + provider.name() + "' state:\n" + diagnostics));
     }
 
     /** @return the connection id. */
@@ -100,7 +114,7 @@ public final class Endpoint
             }
             if (System.nanoTime() - deadline > 0)
             {
-                throw new ToolException(role + ": no completion within " + timeout.toMillis() + " ms");
+                throw stall("no completion within " + timeout.toMillis() + " ms");
             }
             Thread.onSpinWait();
         }

@@ -81,6 +81,8 @@ public final class LoopbackConnection implements AutoCloseable
         throws VerbsException
     {
         final LoopbackConnection c = new LoopbackConnection(log);
+        c.client.provider = provider;
+        c.server.provider = provider;
         try
         {
             c.connect(provider.connectionManager(), port, spec);

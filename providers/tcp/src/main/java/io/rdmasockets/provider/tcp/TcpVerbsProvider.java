@@ -103,6 +103,12 @@ public final class TcpVerbsProvider implements VerbsProvider
     }
 
     @Override
+    public String diagnostics()
+    {
+        return TcpRuntime.instance().diagnostics();
+    }
+
+    @Override
     public String toString()
     {
         return "TcpVerbsProvider[" + NAME + "]";

@@ -394,4 +394,10 @@ final class CmHandshake
     {
         return role;
     }
+
+    /** @return the handshake state, read without the lock (diagnostics). */
+    String describe()
+    {
+        return "cm state=" + state;
+    }
 }

@@ -499,4 +499,11 @@ final class FrameReader
             }
         }
     }
+
+    /** @return the parser's position, read without synchronization (diagnostics). */
+    String describe()
+    {
+        return "reader: readPos=" + readPos + " writePos=" + writePos + " inBody=" + inBody + " type=" + type +
+            " psn=" + psn + " remaining=" + remaining + " lastAck=" + lastAck + " refuseRequests=" + refuseRequests;
+    }
 }

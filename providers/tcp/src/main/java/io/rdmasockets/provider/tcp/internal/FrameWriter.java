@@ -602,4 +602,14 @@ final class FrameWriter
         responses.removeFirst();
         frameKind = NONE;
     }
+
+    /** @return the writer's position, read without the monitor (diagnostics). */
+    String describe()
+    {
+        final TcpQueuePair q = qp;
+        return "writer: start=" + start + " end=" + end + " blocked=" + blocked + " urgent=" + urgent +
+            " frameKind=" + frameKind + " txPsn=" + txPsn + " sqTail=" + (null == q ? "-" : q.sendQueue().tail) +
+            " executedPsn=" + executedPsn + " ackSentPsn=" + ackSentPsn + " deferredBytes=" + deferredBytes +
+            " controlFrames=" + controlFrames.size() + " writeCalls=" + writeCalls;
+    }
 }

@@ -106,7 +106,11 @@ final class InboundControl
         }
         // A standalone ACK waits for a later poll (or the reactor's timer): by then the application has
         // usually answered, and the answer carries the ACK. NAKs and read responses go now.
-        if (writer.hasUrgent())
+        // Unless the reactor took reading back while we read (stopPollerDriven): it flushed before what
+        // we just executed was owed and left its timer, so no tick will come. Reading pollerDriven after
+        // releasing the reader closes the race: either we see false here, or the reactor's CAS on
+        // reading comes after our release and its own read flushes what we owe.
+        if (writer.hasUrgent() || (!pollerDriven && writer.hasWork()))
         {
             writer.flushFromPoller();
         }
@@ -353,7 +357,17 @@ final class InboundControl
         }
         else
         {
-            connection.flush();
+            // The poller is reading right now, and what it executes may owe an ACK after any flush
+            // here: parse again once it lets go (onResume retries), which flushes what is owed then.
+            connection.schedule(TcpConnection.TASK_RESUME);
         }
+    }
+
+    /** @return who reads and why not, read without synchronization (diagnostics). */
+    String describe()
+    {
+        final Thread p = poller;
+        return "inbound: reading=" + reading.get() + " stalled=" + stalled + " pollerDriven=" + pollerDriven +
+            " polls=" + polls + " poller=" + (null == p ? "none" : p.getName()) + " rnrDeadlineNs=" + rnrDeadlineNs;
     }
 }

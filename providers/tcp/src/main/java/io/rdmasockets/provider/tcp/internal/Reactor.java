@@ -119,6 +119,31 @@ final class Reactor implements Runnable
         }
     }
 
+    /** @return a line on the thread's state and what it holds, for {@code diagnostics()}; any thread. */
+    String describe()
+    {
+        final Thread t;
+        final int n;
+        final boolean r;
+        synchronized (this)
+        {
+            t = thread;
+            n = channels;
+            r = running;
+        }
+        final StringBuilder b = new StringBuilder(name).append(": running=").append(r).append(" channels=").append(n)
+            .append(" pending=").append(null != pending.get()).append(" selecting=").append(selecting);
+        if (null != t)
+        {
+            b.append(" thread=").append(t.getState());
+            for (final StackTraceElement e : t.getStackTrace())
+            {
+                b.append("\n    at ").append(e);
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public void run()
     {
@@ -140,6 +165,9 @@ final class Reactor implements Runnable
                 {
                     if (0 == channels && null == pending.get())
                     {
+                        // Under the lock: once it is released, acquire() may start the next thread,
+                        // which uses the same timer list.
+                        timed.clear();
                         running = false;
                         selector = null;
                         break;
@@ -147,9 +175,18 @@ final class Reactor implements Runnable
                 }
             }
         }
+        catch (final Error ex)
+        {
+            synchronized (this)
+            {
+                timed.clear();
+                running = false;
+                selector = null;
+            }
+            throw ex;
+        }
         finally
         {
-            timed.clear();
             try
             {
                 sel.close();

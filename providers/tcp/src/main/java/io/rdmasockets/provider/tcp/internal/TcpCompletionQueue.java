@@ -405,4 +405,11 @@ final class TcpCompletionQueue implements CompletionQueue
     {
         return "TcpCompletionQueue[capacity=" + capacity() + "]";
     }
+
+    /** @return the queue's positions, read without the lock (diagnostics). */
+    String describe()
+    {
+        return "cq: head=" + head + " tail=" + tail + " armed=" + armed + " feeders=" + feeders.length +
+            " justRead=" + justRead;
+    }
 }

@@ -45,6 +45,7 @@ final class TcpConnection extends ReactorHandler
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InboundControl inbound;
     private final boolean connecting;
+    private final TcpRuntime runtime;
     private SelectionKey key;
     private volatile boolean registered;
     private volatile TcpQueuePair queuePair;
@@ -60,6 +61,8 @@ final class TcpConnection extends ReactorHandler
         this.writer = new FrameWriter(this, channel, length);
         this.handshake = new CmHandshake(this, role);
         this.inbound = new InboundControl(this, reader, writer);
+        this.runtime = runtime;
+        runtime.opened(this);
     }
 
     /**
@@ -456,7 +459,28 @@ final class TcpConnection extends ReactorHandler
             qp.detachFeeder(this);
         }
         handshake.onClosed();
+        runtime.closed(this);
         reactor.release();
+    }
+
+    /** @return the transport's state in one paragraph, read without locks (diagnostics). */
+    String describe()
+    {
+        final SelectionKey k = key;
+        String ops;
+        try
+        {
+            ops = null == k ? "unregistered" : k.isValid() ? "ops=" + k.interestOps() : "key cancelled";
+        }
+        catch (final RuntimeException ex)
+        {
+            ops = "key " + ex;
+        }
+        final TcpQueuePair qp = queuePair;
+        return this + " open=" + isOpen() + " registered=" + registered + " " + ops + " tasks=" + tasks.get() +
+            " queued=" + queued.get() + "\n  " + handshake.describe() + "\n  " + inbound.describe() +
+            "\n  " + reader.describe() + "\n  " + writer.describe() +
+            (null == qp ? "" : "\n  " + qp.describe());
     }
 
     @Override

@@ -512,4 +512,12 @@ final class TcpQueuePair implements QueuePair
     {
         return "TcpQueuePair[qpn=" + qpNumber + ", state=" + state + "]";
     }
+
+    /** @return the queues' positions, read without the lock (diagnostics). */
+    String describe()
+    {
+        return "qp " + qpNumber + ": state=" + state + " sq head=" + sq.head + " acked=" + sq.ackedPsn + " tail=" +
+            sq.tail + " rq head=" + rq.head + " tail=" + rq.tail + " rnrStalled=" + rnrStalled + " " +
+            sendCq.describe() + (receiveCq == sendCq ? "" : " recv " + receiveCq.describe());
+    }
 }

@@ -3,6 +3,8 @@ package io.rdmasockets.provider.tcp.internal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +25,8 @@ public final class TcpRuntime
     private final Reactor[] reactors;
     private final AtomicInteger nextReactor = new AtomicInteger();
     private final long nodeGuid = hostGuid();
+    /** Open connections, for {@link #diagnostics()} only (added once, removed at close). */
+    private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
 
     private TcpRuntime()
     {
@@ -65,6 +69,37 @@ public final class TcpRuntime
         }
         while (0 == n);
         return n;
+    }
+
+    /** @param c a new connection, listed by {@link #diagnostics()} until {@link #closed}. */
+    void opened(final TcpConnection c)
+    {
+        connections.add(c);
+    }
+
+    /** @param c a closed connection. */
+    void closed(final TcpConnection c)
+    {
+        connections.remove(c);
+    }
+
+    /**
+     * @return the reactors (with their threads' stacks) and every open connection's transport state,
+     *         read without locks; for the provider's {@code diagnostics()}.
+     */
+    public String diagnostics()
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Reactor r : reactors)
+        {
+            b.append(r.describe()).append('\n');
+        }
+        b.append(connections.size()).append(" open connection(s)\n");
+        for (final TcpConnection c : connections)
+        {
+            b.append(c.describe()).append('\n');
+        }
+        return b.toString();
     }
 
     /** @return the reactor for a new channel, round robin. */

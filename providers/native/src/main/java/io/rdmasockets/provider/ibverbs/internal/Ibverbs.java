@@ -1,5 +1,6 @@
 package io.rdmasockets.provider.ibverbs.internal;
 
+import io.rdmasockets.common.Errno;
 import io.rdmasockets.verbs.VerbsException;
 
 import java.lang.foreign.AddressLayout;
@@ -246,7 +247,11 @@ final class Ibverbs
             return nonNull(call, (MemorySegment)Handles.REG_MR.invokeExact(call.state, pd, memory, memory.byteSize(), access),
                 "ibv_reg_mr(" + memory.byteSize() + " bytes)");
         }
-        catch (final VerbsException | RuntimeException | Error e)
+        catch (final VerbsException e)
+        {
+            throw Errno.ENOMEM.code() == e.errno() ? MemlockLimit.explain(e, memory.byteSize()) : e;
+        }
+        catch (final RuntimeException | Error e)
         {
             throw e;
         }

@@ -53,7 +53,16 @@ public abstract class EchoExampleConformance extends PosixFixture
         for (int i = 0; i < CLIENTS; i++)
         {
             final byte[] expected = random(BYTES, i);
-            assertEquals(crc(expected), clients.get(i).get(50, TimeUnit.SECONDS), "client " + i);
+            final long crc;
+            try
+            {
+                crc = clients.get(i).get(50, TimeUnit.SECONDS);
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                throw new AssertionError("client " + i + " did not finish; provider state:\n" + provider().diagnostics(), ex);
+            }
+            assertEquals(crc(expected), crc, "client " + i);
         }
         stop.sink().write(ByteBuffer.wrap(new byte[] {1}));
         assertEquals(CLIENTS, server.get(10, TimeUnit.SECONDS), "connections served");

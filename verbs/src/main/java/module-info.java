@@ -8,6 +8,7 @@ module io.rdmasockets.verbs {
 
     exports io.rdmasockets.verbs;
     exports io.rdmasockets.verbs.cm;
+    exports io.rdmasockets.verbs.support;
 
     uses io.rdmasockets.verbs.VerbsProvider;
 }

@@ -6,6 +6,7 @@ import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventChannel;
 import io.rdmasockets.verbs.cm.CmEventType;
 import io.rdmasockets.verbs.cm.ConnectionParameters;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -29,7 +30,7 @@ final class NativeCmEventChannel implements CmEventChannel
 
     private final NativeConnectionManager manager;
     private final MemorySegment channel;
-    private final Children children = new Children("event channel");
+    private final ChildCount children = new ChildCount("event channel");
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state = arena.allocate(Ffm.CALL_STATE);
     private final MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -61,7 +62,7 @@ final class NativeCmEventChannel implements CmEventChannel
         return channel;
     }
 
-    Children children()
+    ChildCount children()
     {
         return children;
     }

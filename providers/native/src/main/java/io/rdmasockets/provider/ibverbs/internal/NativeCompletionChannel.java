@@ -6,6 +6,7 @@ import io.rdmasockets.verbs.CompletionChannel;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +25,7 @@ final class NativeCompletionChannel implements CompletionChannel
 
     private final NativeContext context;
     private final MemorySegment channel;
-    private final Children children = new Children("completion channel");
+    private final ChildCount children = new ChildCount("completion channel");
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state = arena.allocate(Ffm.CALL_STATE);
     private final MemorySegment outCq = arena.allocate(ValueLayout.ADDRESS);

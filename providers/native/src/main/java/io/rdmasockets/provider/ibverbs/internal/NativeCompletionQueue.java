@@ -7,6 +7,7 @@ import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.WorkCompletions;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +31,7 @@ final class NativeCompletionQueue implements CompletionQueue
     private final MemorySegment pollFn;
     private final MemorySegment notifyFn;
     private final Guard guard = new Guard();
-    private final Children users = new Children("completion queue");
+    private final ChildCount users = new ChildCount("completion queue");
     private final AtomicInteger unacknowledged = new AtomicInteger();
 
     private NativeCompletionQueue(final NativeContext context, final NativeCompletionChannel channel,

@@ -11,6 +11,7 @@ import io.rdmasockets.verbs.ProtectionDomain;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsDevice;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +39,7 @@ final class NativeContext implements VerbsContext
     private final NativeDevice device;
     private final MemorySegment context;
     private final boolean owned;
-    private final Children children = new Children("context");
+    private final ChildCount children = new ChildCount("context");
     private NativeProtectionDomain defaultPd;
     private volatile int portCount;
 
@@ -55,7 +56,7 @@ final class NativeContext implements VerbsContext
         return context;
     }
 
-    Children children()
+    ChildCount children()
     {
         return children;
     }

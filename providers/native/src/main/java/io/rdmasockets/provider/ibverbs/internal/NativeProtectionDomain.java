@@ -9,6 +9,7 @@ import io.rdmasockets.verbs.QueuePair;
 import io.rdmasockets.verbs.QueuePairInitAttributes;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,7 +23,7 @@ final class NativeProtectionDomain implements ProtectionDomain
     private final NativeContext context;
     private final MemorySegment pd;
     private final boolean kept;
-    private final Children children = new Children("protection domain");
+    private final ChildCount children = new ChildCount("protection domain");
     private final RegionTable regions = new RegionTable();
 
     /**
@@ -47,7 +48,7 @@ final class NativeProtectionDomain implements ProtectionDomain
         return context;
     }
 
-    Children children()
+    ChildCount children()
     {
         return children;
     }

@@ -3,6 +3,7 @@ package io.rdmasockets.provider.tcp.internal;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmEventChannel;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.util.concurrent.TimeUnit;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 final class TcpCmEventChannel implements CmEventChannel
 {
     private final TcpConnectionManager manager;
-    private final Resources resources = new Resources("event channel");
+    private final ChildCount resources = new ChildCount("event channel");
     private final EventQueue<CmEvent> events = new EventQueue<>();
 
     TcpCmEventChannel(final TcpConnectionManager manager)
@@ -23,7 +24,7 @@ final class TcpCmEventChannel implements CmEventChannel
         return manager;
     }
 
-    Resources resources()
+    ChildCount resources()
     {
         return resources;
     }

@@ -64,7 +64,7 @@ final class TcpCmId implements CmId
         final TcpCmEventChannel ch = channel;
         try
         {
-            ch.resources().addChild();
+            ch.resources().add();
         }
         catch (final VerbsException ex)
         {
@@ -409,9 +409,9 @@ final class TcpCmId implements CmId
             {
                 return;
             }
-            c.resources().addChild();
+            c.resources().add();
             channel = c;
-            old.resources().removeChild();
+            old.resources().remove();
         }
     }
 
@@ -484,7 +484,7 @@ final class TcpCmId implements CmId
         {
             q.closeKeepingConnection();
         }
-        ch.resources().removeChild();
+        ch.resources().remove();
     }
 
     private void checkOpen() throws VerbsException

@@ -4,6 +4,7 @@ import io.rdmasockets.verbs.CompletionChannel;
 import io.rdmasockets.verbs.CompletionQueue;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.util.concurrent.TimeUnit;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class TcpCompletionChannel implements CompletionChannel
 {
     private final TcpContext context;
-    private final Resources resources = new Resources("completion channel");
+    private final ChildCount resources = new ChildCount("completion channel");
     private final EventQueue<TcpCompletionQueue> events = new EventQueue<>();
 
     TcpCompletionChannel(final TcpContext context)
@@ -25,7 +26,7 @@ final class TcpCompletionChannel implements CompletionChannel
         return context;
     }
 
-    Resources resources()
+    ChildCount resources()
     {
         return resources;
     }
@@ -77,7 +78,7 @@ final class TcpCompletionChannel implements CompletionChannel
         if (resources.close())
         {
             events.close();
-            context.resources().removeChild();
+            context.resources().remove();
         }
     }
 }

@@ -395,9 +395,9 @@ final class TcpCompletionQueue implements CompletionQueue
         }
         if (null != channel)
         {
-            channel.resources().removeChild();
+            channel.resources().remove();
         }
-        context.resources().removeChild();
+        context.resources().remove();
     }
 
     @Override

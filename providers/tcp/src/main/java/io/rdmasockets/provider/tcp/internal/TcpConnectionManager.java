@@ -54,7 +54,7 @@ public final class TcpConnectionManager implements ConnectionManager
         {
             throw new VerbsException(Errno.EINVAL, "createId: event channel of another connection manager");
         }
-        c.resources().addChild();
+        c.resources().add();
         return new TcpCmId(this, c, portSpace, context);
     }
 

@@ -9,12 +9,13 @@ import io.rdmasockets.verbs.ProtectionDomain;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsDevice;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 /** An open {@code tcp0}: the factory for domains, channels and completion queues. */
 final class TcpContext implements VerbsContext
 {
     private final TcpDevice device;
-    private final Resources resources = new Resources("context");
+    private final ChildCount resources = new ChildCount("context");
 
     TcpContext(final TcpDevice device)
     {
@@ -53,14 +54,14 @@ final class TcpContext implements VerbsContext
     @Override
     public ProtectionDomain allocateProtectionDomain() throws VerbsException
     {
-        resources.addChild();
+        resources.add();
         return new TcpProtectionDomain(this);
     }
 
     @Override
     public CompletionChannel createCompletionChannel() throws VerbsException
     {
-        resources.addChild();
+        resources.add();
         return new TcpCompletionChannel(this);
     }
 
@@ -80,24 +81,24 @@ final class TcpContext implements VerbsContext
                 throw new VerbsException(Errno.EINVAL, "completion channel of another context: " + channel);
             }
             tcpChannel = c;
-            tcpChannel.resources().addChild();
+            tcpChannel.resources().add();
         }
         try
         {
-            resources.addChild();
+            resources.add();
         }
         catch (final VerbsException ex)
         {
             if (null != tcpChannel)
             {
-                tcpChannel.resources().removeChild();
+                tcpChannel.resources().remove();
             }
             throw ex;
         }
         return new TcpCompletionQueue(this, minEntries, tcpChannel);
     }
 
-    Resources resources()
+    ChildCount resources()
     {
         return resources;
     }

@@ -9,6 +9,7 @@ import io.rdmasockets.verbs.QueuePair;
 import io.rdmasockets.verbs.QueuePairInitAttributes;
 import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsException;
+import io.rdmasockets.verbs.support.ChildCount;
 
 import java.lang.foreign.MemorySegment;
 
@@ -16,7 +17,7 @@ import java.lang.foreign.MemorySegment;
 final class TcpProtectionDomain implements ProtectionDomain
 {
     private final TcpContext context;
-    private final Resources resources = new Resources("protection domain");
+    private final ChildCount resources = new ChildCount("protection domain");
 
     TcpProtectionDomain(final TcpContext context)
     {
@@ -56,7 +57,7 @@ final class TcpProtectionDomain implements ProtectionDomain
                 "the device reaches registered memory from its own threads, so allocate it from " +
                 "Arena.ofShared(), Arena.ofAuto() or Arena.global()");
         }
-        resources.addChild();
+        resources.add();
         final TcpMemoryRegion region = new TcpMemoryRegion(this, segment, access);
         final TcpRuntime runtime = context.runtime();
         region.keys(runtime.lkeys().add(region), runtime.rkeys().add(region));
@@ -68,7 +69,7 @@ final class TcpProtectionDomain implements ProtectionDomain
         final TcpRuntime runtime = context.runtime();
         runtime.lkeys().remove(region.lkey());
         runtime.rkeys().remove(region.rkey());
-        resources.removeChild();
+        resources.remove();
     }
 
     @Override
@@ -90,7 +91,7 @@ final class TcpProtectionDomain implements ProtectionDomain
         {
             throw new VerbsException(Errno.EINVAL, "createQueuePair: beyond device limits: " + attributes);
         }
-        resources.addChild();
+        resources.add();
         try
         {
             sendCq.attach();
@@ -106,7 +107,7 @@ final class TcpProtectionDomain implements ProtectionDomain
         }
         catch (final VerbsException ex)
         {
-            resources.removeChild();
+            resources.remove();
             throw ex;
         }
         return new TcpQueuePair(this, sendCq, receiveCq, attributes, context.runtime().newQpNumber());
@@ -114,7 +115,7 @@ final class TcpProtectionDomain implements ProtectionDomain
 
     void onQueuePairClosed()
     {
-        resources.removeChild();
+        resources.remove();
     }
 
     @Override
@@ -128,7 +129,7 @@ final class TcpProtectionDomain implements ProtectionDomain
     {
         if (resources.close())
         {
-            context.resources().removeChild();
+            context.resources().remove();
         }
     }
 

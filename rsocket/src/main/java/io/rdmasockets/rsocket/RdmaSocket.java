@@ -57,6 +57,7 @@ public final class RdmaSocket implements AutoCloseable
     private final Object stateLock = new Object();
     private final SocketReader reader = new SocketReader(this, readLock);
     private final SocketWriter writer = new SocketWriter(this, writeLock);
+    private final RdmaIomap iomap = new RdmaIomap(this, writeLock);
 
     volatile int soTimeoutMs;
     private volatile boolean closed;
@@ -356,6 +357,15 @@ public final class RdmaSocket implements AutoCloseable
     public long write(final MemorySegment src) throws IOException
     {
         return writer.write(src);
+    }
+
+    /**
+     * @return direct data placement on this socket ({@code riomap}, {@code riounmap}, {@code riowrite});
+     *         set {@link RdmaSocketOptions#RDMA_IOMAPSIZE} before connecting on the side that accepts mappings.
+     */
+    public RdmaIomap iomap()
+    {
+        return iomap;
     }
 
     // ---------------------------------------------------------------------------------------- shutdown, close

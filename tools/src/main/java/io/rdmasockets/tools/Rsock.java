@@ -1,8 +1,10 @@
 package io.rdmasockets.tools;
 
 import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.tools.bench.BenchIostreamCommand;
 import io.rdmasockets.tools.bench.BenchStreamCommand;
 import io.rdmasockets.tools.bench.BenchVerbsCommand;
+import io.rdmasockets.tools.stream.IostreamCommand;
 import io.rdmasockets.tools.stream.StreamCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,10 +32,13 @@ import java.util.concurrent.ExecutionException;
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     footer = {"", "Examples:", "  rsock devices -v", "  rsock demo", "  rsock stream  /  rsock stream -s 127.0.0.1",
-        "  rsock bench-stream --provider tcp", "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
+        "  rsock iostream  /  rsock iostream -s 127.0.0.1",
+        "  rsock bench-stream --provider tcp", "  rsock bench-iostream --provider tcp",
+        "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
         "", "Run 'rsock COMMAND --help' for a command's options."},
-    subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, VerbsDemoCommand.class,
-        BenchVerbsCommand.class, BenchStreamCommand.class})
+    subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, IostreamCommand.class,
+        VerbsDemoCommand.class,
+        BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */

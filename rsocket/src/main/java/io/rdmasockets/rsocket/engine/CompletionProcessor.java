@@ -33,6 +33,8 @@ final class CompletionProcessor
     static final int TEST_CAN_SEND_CTRL = 2;
     /** Every posted send completed, or the connection gone. */
     static final int TEST_ALL_SENDS_DONE = 3;
+    /** Room for a riowrite chunk or an iomap update, or the write side closed. */
+    static final int TEST_CAN_WRITE = 4;
 
     /** Receive work requests carry bit 63 in their id, as C's {@code rs_recv_wr_id}. */
     private static final long RECV_WR_ID = Long.MIN_VALUE;
@@ -306,6 +308,7 @@ final class CompletionProcessor
             case TEST_HAVE_RDATA -> recv.hasData() || 0 == (state & READABLE);
             case TEST_CAN_SEND -> send.canSend() || 0 == (state & WRITABLE);
             case TEST_CAN_SEND_CTRL -> control.slotAvailable() || 0 == (state & CONNECTED);
+            case TEST_CAN_WRITE -> send.canWrite() || 0 == (state & WRITABLE);
             default -> control.slotsAvailable() + send.queueEntriesAvailable() == ep.sqSize ||
                 0 == (state & CONNECTED);
         };
@@ -370,9 +373,11 @@ final class CompletionProcessor
                 }
             }
             case OP_SGL -> send.onCredits(data);
-            case OP_IOMAP_SGL, OP_WRITE ->
+            // The entry is already in our memory: take it now that it is whole (section 3).
+            case OP_IOMAP_SGL -> path.iomaps.onPeerEntry(data);
+            case OP_WRITE ->
             {
-                // The iomap entry is already in our memory; OP_WRITE never travels.
+                // Never travels (C's riowrite uses it in its local work request ids only); C ignores it.
             }
             case OP_CTRL -> control.onPeerControl(data);
             // Reserved ops 1, 3, 5: C files them as data; no C peer sends them, so they are an error here.

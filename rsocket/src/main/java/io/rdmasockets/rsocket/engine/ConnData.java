@@ -58,10 +58,18 @@ final class ConnData
      * @param bufKey      its rkey.
      * @param bufLength   its length.
      * @param credits     the peer's receive queue size.
+     * @param iomapEntries iomap entries the peer accepts from us ({@code target_iomap_size}); 0 when it did
+     *                     not set {@code RS_CONN_FLAG_IOMAP}. Its table follows its target SGL (section 3).
      */
     record Peer(long sglAddress, int sglKey, int sglEntries, boolean bigEndian, long bufAddress, int bufKey,
-        long bufLength, int credits)
+        long bufLength, int credits, int iomapEntries)
     {
+        /** @return where the peer's iomap table starts: right after its target SGL, in the same region. */
+        long iomapAddress()
+        {
+            return sglAddress + (long)SgeDescriptor.LENGTH * sglEntries;
+        }
+
         /**
          * {@code rs_save_conn_data}'s reading, with checks.
          *
@@ -95,8 +103,10 @@ final class ConnData
                 throw new ErrnoException(Errno.EPROTO, "peer buffer of " + bufLength + " bytes, " + cd.credits() +
                     " credits");
             }
+            final int iomapEntries = 0 != (cd.flags() & ConnDataDescriptor.FLAG_IOMAP) ?
+                ConnDataDescriptor.scaleToIomapSize(cd.targetIomapSizeScale()) : 0;
             return new Peer(sglAddress, sglKey, (int)sglEntries, 0 != (cd.flags() & ConnDataDescriptor.FLAG_NET),
-                buf.address(), buf.key(), bufLength, cd.credits());
+                buf.address(), buf.key(), bufLength, cd.credits(), iomapEntries);
         }
     }
 }

@@ -49,6 +49,8 @@ final class DataPath
     final ControlMessages control;
     /** Reaping and waiting for completions. */
     final CompletionProcessor progress;
+    /** riomap, riounmap, riowrite. */
+    final IoMaps iomaps;
     private final SegmentCursor sendCursor = new SegmentCursor();
     private final SegmentCursor recvCursor = new SegmentCursor();
     private final MemorySegment[] sendOne = new MemorySegment[1];
@@ -76,6 +78,7 @@ final class DataPath
         this.recv = new ReceiveRing(ep.rbuf, ep.rqSize);
         this.control = new ControlMessages(this);
         this.progress = new CompletionProcessor(this, pollingTimeUs, wakeUpIntervalMs);
+        this.iomaps = new IoMaps(this);
     }
 
     /**
@@ -89,6 +92,7 @@ final class DataPath
         control.onConnected(peer.sglAddress(), peer.sglKey(), peer.bigEndian());
         recv.remoteSglLength(peer.sglEntries());
         send.onConnected(peer.bufAddress(), peer.bufKey(), peer.bufLength(), peer.credits());
+        iomaps.onConnected(peer);
     }
 
     /** @return the lock close takes to wait for senders to leave. */
@@ -179,6 +183,15 @@ final class DataPath
         {
             return -Errno.EBADF.code();
         }
+        if (iomaps.pending())
+        {
+            // As C's rsend: iomap updates go first, so this data tells the peer they are in place.
+            final int rc = iomaps.publish(nonblock);
+            if (0 != rc)
+            {
+                return rc;
+            }
+        }
         sendCursor.start(iov, count, offset);
         long left = length;
         int chunk = SendWindow.OLAP_START_SIZE;
@@ -259,6 +272,67 @@ final class DataPath
         return post();
     }
 
+    /**
+     * {@code riowrite}: see {@link IoMaps#write}.
+     *
+     * @param src       the bytes.
+     * @param srcOffset where they start in {@code src}.
+     * @param count     how many.
+     * @param offset    where they go in the peer's mappings.
+     * @param nonblock  fail with {@code EAGAIN} instead of waiting.
+     * @return bytes written (fewer than asked when a wait would follow), or a negative errno.
+     */
+    long write(final MemorySegment src, final long srcOffset, final long count, final long offset,
+        final boolean nonblock)
+    {
+        sendLock.lock();
+        try
+        {
+            return released ? -Errno.EBADF.code() : iomaps.write(src, srcOffset, count, offset, nonblock);
+        }
+        finally
+        {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes into the send ring (two SGEs across its end) and posts them as one RDMA
+     * write; the caller has accounted for the ring bytes and the queue entry. Called with the state lock held.
+     *
+     * @param src           the bytes.
+     * @param srcOffset     where they start.
+     * @param length        how many.
+     * @param opcode        {@link WrOpcode#RDMA_WRITE} (riowrite) or {@link WrOpcode#RDMA_WRITE_WITH_IMM}.
+     * @param msg           the immediate and the work request id's low 32 bits.
+     * @param remoteAddress where the bytes go.
+     * @param rkey          the peer's key for it.
+     * @return 0 or a negative errno.
+     */
+    int postCopied(final MemorySegment src, final long srcOffset, final int length, final int opcode,
+        final int msg, final long remoteAddress, final int rkey)
+    {
+        final int start = send.reserveRing(length);
+        final int first = Math.min(length, ep.sbufSize - start);
+        MemorySegment.copy(src, srcOffset, ep.sbuf, start, first);
+        if (length > first)
+        {
+            MemorySegment.copy(src, srcOffset + first, ep.sbuf, 0, length - first);
+        }
+        wr.reset().wrId(msg & 0xFFFF_FFFFL).opcode(opcode).flags(length <= ep.sqInline ? SendFlags.INLINE : 0)
+            .remote(remoteAddress, rkey);
+        if (WrOpcode.RDMA_WRITE_WITH_IMM == opcode)
+        {
+            wr.immData(msg);
+        }
+        wr.sgl().add(ep.sbuf.address() + start, first, ep.smr.lkey());
+        if (length > first)
+        {
+            wr.sgl().add(ep.sbuf.address(), length - first, ep.smr.lkey());
+        }
+        return post();
+    }
+
     /** The connection failed locally (a post or completion error): C's {@code rs_error}. */
     void fail(final int errno)
     {
@@ -288,7 +362,7 @@ final class DataPath
     }
 
     /** @return the errno for a write on a socket that is not writable. */
-    private int writeErrno()
+    int writeErrno()
     {
         final int s = socket.state;
         if (0 != (s & CONNECTED) && 0 == (s & (ERROR | DISCONNECTED)))

@@ -88,6 +88,29 @@ final class SendWindow
     }
 
     /**
+     * @return true when a direct write (riowrite) or an iomap update may start now: a send-queue entry and
+     *         {@link #SNDLOWAT} ring bytes. Unlike C's {@code rs_can_send} no credit and no target SGE: neither
+     *         uses the peer's receive ring (wire-protocol doc section 3).
+     */
+    boolean canWrite()
+    {
+        return sqeAvail > 0 && sbufBytesAvail >= SNDLOWAT;
+    }
+
+    /**
+     * Accounts for a riowrite chunk or an iomap update about to be posted ({@code rs_write_direct},
+     * {@code rs_write_iomap}): one send-queue entry and {@code length} ring bytes, no credit (see
+     * {@link IoMaps} on C's credit leak) and no target SGE.
+     *
+     * @param length bytes copied into the ring.
+     */
+    void onDirectPosted(final int length)
+    {
+        sqeAvail--;
+        sbufBytesAvail -= length;
+    }
+
+    /**
      * The size of the next message ({@code rsend}): the chunk size, capped by what is left, by free send
      * ring bytes and by the current target SGE, so no message crosses an SGE.
      *

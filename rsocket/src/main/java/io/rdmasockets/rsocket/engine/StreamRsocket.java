@@ -45,6 +45,11 @@ public final class StreamRsocket implements AutoCloseable
     /** {@code MSG_WAITALL}: a read waits for the whole length (or end of stream, or an error). */
     public static final int MSG_WAITALL = DataPath.MSG_WAITALL;
 
+    /** {@code PROT_NONE}: {@link #riomap} for local access only. */
+    public static final int PROT_NONE = IoMaps.PROT_NONE;
+    /** {@code PROT_WRITE}: {@link #riomap} for the peer to write into. */
+    public static final int PROT_WRITE = IoMaps.PROT_WRITE;
+
     /** poll(2)'s {@code POLLIN}. */
     public static final int POLLIN = 0x1;
     /** poll(2)'s {@code POLLOUT}. */
@@ -478,6 +483,72 @@ public final class StreamRsocket implements AutoCloseable
         return d.recv(dst, offset, length, flags, nonblock(flags), deadlineNs);
     }
 
+    /**
+     * {@code riomap} (wire-protocol doc section 3; the decisions where C has quirks are in {@link IoMaps}):
+     * registers {@code buffer} and, for {@link #PROT_WRITE}, publishes it to the peer before the next send or
+     * riowrite (at once when there is room). The peer may write into it once data sent after this call has
+     * reached it.
+     *
+     * @param buffer native memory the socket's device can reach (shared, global or automatic arena); keep
+     *               it alive until {@link #riounmap}.
+     * @param owner  kept reachable while mapped (e.g. the direct buffer behind {@code buffer}), or null.
+     * @param prot   {@link #PROT_WRITE} or {@link #PROT_NONE}.
+     * @param offset the offset the peer writes at, or -1 for the buffer's address.
+     * @return the offset.
+     * @throws ErrnoException {@code EINVAL} before connecting, for another prot, or for a heap, read-only,
+     *                        empty or 4 GiB buffer; {@code ENOMEM} when the peer's RDMA_IOMAPSIZE slots are
+     *                        all used (or it has none); {@code EBADF} once closed.
+     */
+    public long riomap(final MemorySegment buffer, final Object owner, final int prot, final long offset)
+        throws ErrnoException
+    {
+        final DataPath d = data;
+        if (null == d || 0 == (state & (CONNECTED | DISCONNECTED | ERROR)))
+        {
+            throw new ErrnoException(0 != (state & CLOSED) ? Errno.EBADF : Errno.EINVAL, "riomap: not connected");
+        }
+        return d.iomaps.map(buffer, owner, prot, offset);
+    }
+
+    /**
+     * {@code riounmap}: deregisters the mapping of exactly {@code buffer} (its address and length); unlike C,
+     * the peer is told (see {@link IoMaps}). When it returns, the peer can no longer write into the buffer.
+     *
+     * @param buffer the memory mapped.
+     * @return 0, or a negative errno: {@code EINVAL} when nothing maps it, {@code EBADF} once closed.
+     */
+    public int riounmap(final MemorySegment buffer)
+    {
+        final DataPath d = data;
+        if (0 != (state & CLOSED))
+        {
+            return -Errno.EBADF.code();
+        }
+        return null == d ? -Errno.EINVAL.code() : d.iomaps.unmap(buffer);
+    }
+
+    /**
+     * {@code riowrite}: RDMA-writes bytes straight into the peer's mapped memory at {@code offset}, without
+     * telling it; a send that follows arrives after them.
+     *
+     * @param src       the bytes (heap or native).
+     * @param srcOffset where they start in {@code src}.
+     * @param count     how many.
+     * @param offset    the peer's offset, as its riomap returned it.
+     * @param flags     MSG_DONTWAIT.
+     * @return bytes written (fewer when a nonblocking call would wait), or a negative errno: {@code EFAULT}
+     *         when the peer has not mapped all of {@code [offset, offset + count)} (nothing is written),
+     *         {@code EAGAIN}, {@code EPIPE}, {@code ECONNRESET}, {@code EBADF}.
+     */
+    public long riowrite(final MemorySegment src, final long srcOffset, final long count, final long offset,
+        final int flags)
+    {
+        final int s = state;
+        final DataPath d = data;
+        final int early = notWritable(s, d);
+        return 0 != early ? early : d.write(src, srcOffset, count, offset, nonblock(flags));
+    }
+
     /** C's send and recv turn a connect in progress into EAGAIN; a closed socket has no resources left. */
     private static int notReady(final int s)
     {
@@ -642,6 +713,7 @@ public final class StreamRsocket implements AutoCloseable
             {
                 d.progress.acknowledgePendingEvents();
                 d.markReleased();
+                d.iomaps.releaseAll();
             }
             closeQuietly(cmId);
             if (null != ep)

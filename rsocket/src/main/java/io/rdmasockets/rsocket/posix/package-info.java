@@ -39,8 +39,11 @@
  *     {@code rgetpeername} before the peer is known says {@code ENOTCONN} (C returns zeros); {@code rshutdown}
  *     with an unknown {@code how} says {@code EINVAL}; bad lengths and buffers give {@code EINVAL}/{@code EFAULT}.</li>
  * <li>Not built: {@code SOCK_DGRAM} and {@code AF_IB} ({@code ENOTSUP}); {@code IP_TOS} and {@code TCP_INFO}
- *     ({@code ENOTSUP}: the verbs SPI cannot set a type of service); iomap calls. {@code RDMA_ROUTE} is stored and
+ *     ({@code ENOTSUP}: the verbs SPI cannot set a type of service). {@code RDMA_ROUTE} is stored and
  *     read back but, as the SPI cannot take path records, the route is still resolved.</li>
+ * <li>{@code riomap}, {@code riounmap} and {@code riowrite} are in {@link io.rdmasockets.rsocket.posix.Riomaps}:
+ *     a riowrite outside the peer's mappings fails with {@code EFAULT} (C returns a short count), riounmap tells
+ *     the peer, iomap updates cost no credit.</li>
  * <li>{@code rpoll} is interrupted by {@link java.lang.Thread#interrupt()} ({@code EINTR}), not by signals. A JDK
  *     channel cannot report {@code POLLHUP} or {@code POLLERR} (a selector shows them as readiness).</li>
  * </ul>

@@ -26,10 +26,21 @@ class ConnDataTest
     {
         final byte[] bytes = ConnData.format(384, 0, 0x1000, 7, 0x2000, 8, 4096);
         ConnData.Peer peer = ConnData.Peer.parse(padded(bytes));
-        assertEquals(new ConnData.Peer(0x1000, 7, 2, false, 0x2000, 8, 4096, 384), peer);
+        assertEquals(new ConnData.Peer(0x1000, 7, 2, false, 0x2000, 8, 4096, 384, 0), peer);
         bytes[1] |= 1;   // RS_CONN_FLAG_NET: the peer keeps its SGL big-endian
         peer = ConnData.Peer.parse(bytes);
         assertTrue(peer.bigEndian());
+    }
+
+    @Test
+    void shouldLocateThePeersIomapTableAfterItsTargetSgl() throws Exception
+    {
+        final ConnData.Peer peer = ConnData.Peer.parse(ConnData.format(384, 512, 0x1000, 7, 0x2000, 8, 4096));
+        assertEquals(512, peer.iomapEntries(), "scale 0x82 decodes to 2 << 8");
+        assertEquals(0x1000 + 2 * 16, peer.iomapAddress(), "the table follows the 2 rs_sge entries");
+        final byte[] noFlag = ConnData.format(384, 4, 0x1000, 7, 0x2000, 8, 4096);
+        noFlag[1] &= ~2;   // no RS_CONN_FLAG_IOMAP: a peer from before iomaps takes none, whatever the size byte
+        assertEquals(0, ConnData.Peer.parse(noFlag).iomapEntries());
     }
 
     @Test

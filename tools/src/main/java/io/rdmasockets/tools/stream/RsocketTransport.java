@@ -12,18 +12,30 @@ import java.net.InetSocketAddress;
 
 /**
  * rstream over rsockets: the engine's {@link StreamRsocket} on a verbs provider, with the process's
- * {@code /etc/rdma/rsocket} defaults as C reads them on its first {@code rsocket()}.
+ * {@code /etc/rdma/rsocket} defaults as C reads them on its first {@code rsocket()}. Its connections are
+ * {@link IoConnection}s, for riostream.
  */
 public final class RsocketTransport implements Transport
 {
     private final VerbsProvider provider;
     private final RsocketConfig config;
+    private final int iomapSize;
 
     /** @param provider the verbs provider the sockets run on. */
     public RsocketTransport(final VerbsProvider provider)
     {
+        this(provider, -1);
+    }
+
+    /**
+     * @param provider  the verbs provider the sockets run on.
+     * @param iomapSize RDMA_IOMAPSIZE for every socket (riostream sets 1), or -1 for the default.
+     */
+    public RsocketTransport(final VerbsProvider provider, final int iomapSize)
+    {
         this.provider = provider;
         this.config = RsocketConfig.load();
+        this.iomapSize = iomapSize;
     }
 
     @Override
@@ -78,10 +90,10 @@ public final class RsocketTransport implements Transport
      * SO_SNDBUF/SO_RCVBUF and RDMA_INLINE: fixed once connecting, so set on the listener (whose accepted
      * sockets inherit them) and on a client before it connects. C doubles the SO_*BUF value for the ring.
      */
-    private static void presize(final StreamRsocket rs, final Options options) throws ErrnoException
+    private void presize(final StreamRsocket rs, final Options options) throws ErrnoException
     {
         final int ring = (int)Math.min(2L * options.bufferSize(), Integer.MAX_VALUE);
-        rs.sizes(ring, ring, -1, -1, options.inlineSize(), -1);
+        rs.sizes(ring, ring, -1, -1, options.inlineSize(), iomapSize);
     }
 
     /** A nonblocking receive returns at once: no deadline to compute per call. */
@@ -99,7 +111,7 @@ public final class RsocketTransport implements Transport
         }
     }
 
-    private static final class RsocketListener implements Listener
+    private final class RsocketListener implements Listener
     {
         private final StreamRsocket rs;
 
@@ -148,8 +160,34 @@ public final class RsocketTransport implements Transport
     }
 
     /** The data calls map one to one; the engine already speaks negative errno. */
-    private record RsocketConnection(StreamRsocket rs, int receiveTimeoutMs) implements Connection
+    private record RsocketConnection(StreamRsocket rs, int receiveTimeoutMs) implements IoConnection
     {
+        @Override
+        public long riomap(final MemorySegment buffer, final long offset)
+        {
+            try
+            {
+                return rs.riomap(buffer, null, StreamRsocket.PROT_WRITE, offset);
+            }
+            catch (final ErrnoException e)
+            {
+                return -e.errno();
+            }
+        }
+
+        @Override
+        public int riounmap(final MemorySegment buffer)
+        {
+            return rs.riounmap(buffer);
+        }
+
+        @Override
+        public long riowrite(final MemorySegment src, final long srcOffset, final long count, final long offset,
+            final int flags)
+        {
+            return rs.riowrite(src, srcOffset, count, offset, flags);
+        }
+
         @Override
         public int send(final MemorySegment buffer, final long offset, final int length, final int flags)
         {

@@ -7,6 +7,8 @@ import io.rdmasockets.tools.Units;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -21,6 +23,13 @@ import java.util.Locale;
  * custom test), the same 16-byte sync exchange before each test, the same transfer loop (the client sends
  * {@code count} transfers, then the server sends {@code count} back), the same table.
  *
+ * <p>With {@link RstreamSettings#iostream} it is riostream ({@code examples/riostream.c}, section 8.2) instead:
+ * the same runs and table, but each test maps the buffer's first {@code size} bytes ({@code riomap} at offset
+ * 0), the sync exchange publishes the mappings, transfers are {@code riowrite}s into the peer's buffer at the
+ * transfer's own offsets, and a side waits for the peer's last transfer by spinning on its buffer's last
+ * byte, which carries a marker counting up; there are no receive calls. With {@code -T v} the last
+ * transfer of each iteration carries C's pattern in all but its last byte.
+ *
  * <p>Unlike C, a failure ends the run with a {@link ToolException} (C carries on with the next size, or
  * spins forever on an end of stream), and waits for the peer are bounded by the settings' timeout.
  * The timed loop allocates nothing.
@@ -31,6 +40,8 @@ public final class Rstream
 {
     private static final int SYNC_SIZE = 16;
     private static final int STALL_CHECK_MASK = 0x3FF;
+    /** riostream's poll byte is written by the peer's device: read it with volatile semantics. */
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
 
     private final RstreamSettings s;
     private final boolean client;
@@ -67,7 +78,8 @@ public final class Rstream
         }
         final InetSocketAddress local = null == s.bind ? client ? null : new InetSocketAddress(s.port) :
             address(s.bind);
-        try (Arena arena = Arena.ofConfined();
+        // Shared: riostream registers the buffer, which the provider's threads then reach.
+        try (Arena arena = Arena.ofShared();
              Transport.Listener listener = client ? null : listen(local))
         {
             buffer = arena.allocate(s.custom ? s.transferSize : TestSizes.MAX_SIZE, 64);
@@ -207,6 +219,11 @@ public final class Rstream
     /** C's run_test: the sync exchange, then the timed loop, then the row. */
     private void runTest(final String name, final int size, final int count, final int iterations)
     {
+        if (s.iostream)
+        {
+            runIoTest(name, size, count, iterations);
+            return;
+        }
         syncTest();
         final long start = System.nanoTime();
         for (int i = 0; i < iterations; i++)
@@ -214,11 +231,11 @@ public final class Rstream
             final long iterationStart = null == s.roundTrips ? 0 : System.nanoTime();
             for (int t = 0; t < count; t++)
             {
-                transfer(client, size);
+                transfer(client, size, s.verify);
             }
             for (int t = 0; t < count; t++)
             {
-                transfer(!client, size);
+                transfer(!client, size, s.verify);
             }
             if (null != s.roundTrips)
             {
@@ -233,25 +250,116 @@ public final class Rstream
 
     private void syncTest()
     {
-        transfer(client, SYNC_SIZE);
-        transfer(!client, SYNC_SIZE);
+        transfer(client, SYNC_SIZE, s.verify);
+        transfer(!client, SYNC_SIZE, s.verify);
     }
 
-    private void transfer(final boolean send, final int size)
+    /** riostream's run_test: map, sync (which publishes the mapping), the timed loop, the row, unmap. */
+    private void runIoTest(final String name, final int size, final int count, final int iterations)
+    {
+        if (!(conn instanceof IoConnection io))
+        {
+            throw new ToolException("riostream needs rsockets: " + s.transport.name() + " has no riomap");
+        }
+        final MemorySegment mapped = buffer.asSlice(0, size);
+        BYTE.setVolatile(buffer, (long)size - 1, (byte)-1);
+        final long offset = io.riomap(mapped, 0);
+        if (offset < 0)
+        {
+            throw new ToolException("riomap: " + conn.describe((int)offset));
+        }
+        // The sync messages carry no pattern in riostream.
+        transfer(client, SYNC_SIZE, false);
+        transfer(!client, SYNC_SIZE, false);
+        byte marker = 0;
+        final long start = System.nanoTime();
+        for (int i = 0; i < iterations; i++)
+        {
+            if (!client)
+            {
+                awaitMarker(size, marker++);
+            }
+            for (int t = 0; t < count - 1; t++)
+            {
+                ioWrite(io, size);
+            }
+            BYTE.setVolatile(buffer, (long)size - 1, marker++);
+            if (s.verify)
+            {
+                pattern.fill(buffer, size - 1);
+            }
+            ioWrite(io, size);
+            if (client)
+            {
+                awaitMarker(size, marker++);
+            }
+        }
+        final RstreamResult result = new RstreamResult(name, size, count, iterations, System.nanoTime() - start);
+        results.add(result);
+        s.out.println(result.row());
+        s.out.flush();
+        final int rc = io.riounmap(mapped);
+        if (rc < 0)
+        {
+            throw new ToolException("riounmap: " + conn.describe(rc));
+        }
+    }
+
+    /** riostream's send_xfer: riowrite the buffer's first {@code size} bytes to the same offsets of the peer's. */
+    private void ioWrite(final IoConnection io, final int size)
+    {
+        for (long offset = 0; offset < size; )
+        {
+            if (s.async)
+            {
+                awaitReady(Connection.POLLOUT);
+            }
+            final long ret = io.riowrite(buffer, offset, size - offset, offset, s.flags);
+            if (ret > 0)
+            {
+                offset += ret;
+                stalledSinceNs = 0;
+            }
+            else
+            {
+                retryOrFail("riowrite", (int)ret);
+            }
+        }
+    }
+
+    /** riostream's recv_xfer: spin until the peer's last transfer has put {@code marker} in the last byte. */
+    private void awaitMarker(final int size, final byte marker)
+    {
+        while (marker != (byte)BYTE.getVolatile(buffer, (long)size - 1))
+        {
+            spun("waiting for the peer's riowrite");
+        }
+        stalledSinceNs = 0;
+        if (s.verify)
+        {
+            final long bad = pattern.check(buffer, size - 1);
+            if (bad >= 0)
+            {
+                throw new ToolException("data verification failed byte " + bad);
+            }
+        }
+    }
+
+    private void transfer(final boolean send, final int size, final boolean verify)
     {
         if (send)
         {
-            sendXfer(size);
+            sendXfer(size, verify);
         }
         else
         {
-            recvXfer(size);
+            recvXfer(size, verify);
         }
     }
 
-    private void sendXfer(final int size)
+    private void sendXfer(final int size, final boolean verify)
     {
-        if (s.verify)
+        if (verify)
         {
             pattern.fill(buffer, size);
         }
@@ -274,7 +382,7 @@ public final class Rstream
         }
     }
 
-    private void recvXfer(final int size)
+    private void recvXfer(final int size, final boolean verify)
     {
         for (int offset = 0; offset < size; )
         {
@@ -297,7 +405,7 @@ public final class Rstream
                 retryOrFail("rrecv", ret);
             }
         }
-        if (s.verify)
+        if (verify)
         {
             final long bad = pattern.check(buffer, size);
             if (bad >= 0)

@@ -35,6 +35,7 @@ public final class RstreamSettings
     int flags = Connection.MSG_DONTWAIT;
     boolean async;
     boolean verify;
+    boolean iostream;
     Duration timeout = Duration.ofSeconds(30);
     boolean waitForFirstClient = true;
     int countDivisor = 1;
@@ -158,6 +159,18 @@ public final class RstreamSettings
     public RstreamSettings verify(final boolean verify)
     {
         this.verify = verify;
+        return this;
+    }
+
+    /**
+     * @param iostream riostream instead of rstream (wire-protocol doc section 8.2): each side maps its buffer,
+     *                 transfers are riowrites into the peer's, and the receiver spins on the buffer's last byte;
+     *                 needs a transport whose connections are {@link IoConnection}s with RDMA_IOMAPSIZE 1.
+     * @return this.
+     */
+    public RstreamSettings iostream(final boolean iostream)
+    {
+        this.iostream = iostream;
         return this;
     }
 

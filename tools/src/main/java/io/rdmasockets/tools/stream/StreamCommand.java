@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
     footer = {"", "Examples:", "  rsock stream                       # server, port 7471",
         "  rsock stream -s 127.0.0.1          # client: the default run",
         "  rsock stream -s 127.0.0.1 -S 4k -C 100 -I 10 -T b"})
-public final class StreamCommand implements Callable<Integer>
+public class StreamCommand implements Callable<Integer>
 {
     @Mixin
     ProviderOption provider;
@@ -119,9 +119,28 @@ public final class StreamCommand implements Callable<Integer>
         {
             settings.timeout(timeout).waitForFirstClient(false);
         }
-        settings.transport(sockets ? new SocketTransport() : new RsocketTransport(provider.resolve()));
+        settings.transport(sockets ? new SocketTransport() : new RsocketTransport(provider.resolve(), iomapSize()));
+        configure(settings);
         new Rstream(settings).run();
         return 0;
+    }
+
+    /** @return RDMA_IOMAPSIZE for the sockets, or -1 for the default. */
+    int iomapSize()
+    {
+        return -1;
+    }
+
+    /** @param settings the run, to adjust before it starts (riostream). */
+    void configure(final RstreamSettings settings)
+    {
+        // rstream as parsed.
+    }
+
+    /** @return the {@code -T} letters this tool takes. */
+    String testLetters()
+    {
+        return "sabfnrv";
     }
 
     private void customTest(final RstreamSettings settings)
@@ -185,19 +204,20 @@ public final class StreamCommand implements Callable<Integer>
     private char testOption(final String value)
     {
         final String v = value.toLowerCase(Locale.ROOT);
-        if (1 == v.length() && "sabfnrv".contains(v))
+        if (1 == v.length() && testLetters().contains(v))
         {
             return v.charAt(0);
         }
         for (final String word : new String[] {"socket", "async", "block", "nonblock", "resolve", "verify", "fork"})
         {
-            if (v.length() > 1 && v.startsWith(word))
+            if (v.length() > 1 && v.startsWith(word) && testLetters().indexOf(word.charAt(0)) >= 0)
             {
                 return word.charAt(0);
             }
         }
-        throw new ParameterException(spec.commandLine(), "-T: unknown test option '" + value +
-            "' (s|sockets, a|async, b|blocking, f|fork, n|nonblocking, r|resolve, v|verify)");
+        throw new ParameterException(spec.commandLine(), "-T: unknown test option '" + value + "' (" +
+            ("sabfnrv".equals(testLetters()) ? "s|sockets, a|async, b|blocking, f|fork, n|nonblocking, r|resolve, " +
+            "v|verify" : "a|async, b|blocking, n|nonblocking, v|verify") + ")");
     }
 
     private boolean numericHost()

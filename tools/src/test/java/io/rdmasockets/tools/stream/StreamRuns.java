@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs {@code rsock stream} server and client in this process, and checks their tables. */
+/** Runs {@code rsock stream} (or {@code iostream}) server and client in this process, and checks their tables. */
 final class StreamRuns
 {
     static final String HEADER = "name      bytes   xfers   iters   total       time     Gb/sec    usec/xfer";
@@ -71,10 +71,22 @@ final class StreamRuns
      */
     static Pair stream(final String... args) throws Exception
     {
+        return run("stream", args);
+    }
+
+    /**
+     * Runs {@code rsock COMMAND ARGS} as server on 127.0.0.1 (on its own thread) and as client.
+     *
+     * @param command {@code stream} or {@code iostream}.
+     * @param args    what both sides get besides address, port and timeout.
+     * @return both runs.
+     */
+    static Pair run(final String command, final String... args) throws Exception
+    {
         final int port = freePort();
         final StringWriter serverOut = new StringWriter();
         final FutureTask<RsockRun> server = new FutureTask<>(() -> RsockRun.rsock(serverOut,
-            with(args, "stream", "-b", "127.0.0.1", "-p", "" + port, "--timeout", "20s")));
+            with(args, command, "-b", "127.0.0.1", "-p", "" + port, "--timeout", "20s")));
         Thread.ofPlatform().daemon().name("stream-test-server").start(server);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!serverOut.toString().contains(HEADER) && !server.isDone())
@@ -85,7 +97,7 @@ final class StreamRuns
             }
             Thread.sleep(10);
         }
-        final RsockRun client = RsockRun.rsock(with(args, "stream", "-s", "127.0.0.1", "-p", "" + port,
+        final RsockRun client = RsockRun.rsock(with(args, command, "-s", "127.0.0.1", "-p", "" + port,
             "--timeout", "20s"));
         return new Pair(server.get(60, TimeUnit.SECONDS), client);
     }

@@ -403,7 +403,8 @@ final class FrameReader
             final int i = base + sge;
             final long length = lengths[i] & 0xFFFF_FFFFL;
             final int chunk = (int)Math.min(left, length - sgeDone);
-            final MemorySegment memory = regions[i].memory();
+            final TcpMemoryRegion region = regions[i];
+            final MemorySegment memory = region.acquireForWrite();
             if (null == memory)
             {
                 fail();
@@ -418,6 +419,10 @@ final class FrameReader
                 // The region's arena was closed under us: an access error, never a write elsewhere.
                 fail();
                 return;
+            }
+            finally
+            {
+                region.releaseWrite();
             }
             at += chunk;
             left -= chunk;

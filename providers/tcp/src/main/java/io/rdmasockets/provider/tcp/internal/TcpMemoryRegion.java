@@ -5,6 +5,7 @@ import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.ProtectionDomain;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A registered region: native memory named by a random lkey and rkey from the runtime's key tables.
@@ -20,6 +21,8 @@ final class TcpMemoryRegion implements MemoryRegion
     private int lkey;
     private int rkey;
     private volatile boolean open = true;
+    /** Copies into the region under way ({@link #acquireForWrite}); close waits for them, as ibv_dereg_mr fences DMA. */
+    private final AtomicInteger writers = new AtomicInteger();
 
     TcpMemoryRegion(final TcpProtectionDomain pd, final MemorySegment segment, final int access)
     {
@@ -126,14 +129,49 @@ final class TcpMemoryRegion implements MemoryRegion
         return open && pd == domain && flags == (access & flags);
     }
 
-    @Override
-    public synchronized void close()
+    /**
+     * For a copy into the region by the provider's reader: the memory, held until {@link #releaseWrite()}
+     * so that {@link #close()} cannot return while bytes still land in it.
+     *
+     * @return the memory, or {@code null} once the region or its arena is closed (nothing to release).
+     */
+    MemorySegment acquireForWrite()
     {
-        if (open)
+        writers.incrementAndGet();
+        if (!open || !segment.scope().isAlive())
         {
-            open = false;
-            pd.onRegionClosed(this);
+            writers.decrementAndGet();
+            return null;
         }
+        return segment;
+    }
+
+    /** Ends a copy started with {@link #acquireForWrite()}. */
+    void releaseWrite()
+    {
+        writers.decrementAndGet();
+    }
+
+    /**
+     * Deregisters: no new access is allowed, and a copy into the region already under way finishes
+     * before this returns (one chunk at most), so the application may reuse the memory at once.
+     */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (!open)
+            {
+                return;
+            }
+            open = false;
+        }
+        while (0 != writers.get())
+        {
+            Thread.onSpinWait();
+        }
+        pd.onRegionClosed(this);
     }
 
     @Override

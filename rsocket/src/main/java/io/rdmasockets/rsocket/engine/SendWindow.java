@@ -65,7 +65,9 @@ final class SendWindow
     void onConnected(final long address, final int rkey, final long length, final int credits)
     {
         targetSgl[0].set(address, rkey, length);
-        targetSgl[1].set(0, 0, 0);
+        // Entry 1 is left alone: it is zero from allocation, and the peer may already have written its
+        // first credit update into it (it grants the second half as soon as it is connected, which can be
+        // before we process ESTABLISHED). Zeroing it here lost that update and stalled after half a ring.
         targetSge = 0;
         sseqComp = credits & 0xFFFF;
     }

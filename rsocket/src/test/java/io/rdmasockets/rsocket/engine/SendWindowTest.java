@@ -38,6 +38,28 @@ class SendWindowTest
         }
     }
 
+    /**
+     * The passive side grants its second half as soon as it is connected, which can be before the active
+     * side has processed ESTABLISHED: the update already in target SGL entry 1 must survive onConnected
+     * (clearing it stalled a transfer after half a ring, about one run in a few hundred).
+     */
+    @Test
+    void shouldKeepACreditUpdateThatArrivedBeforeTheConnectionWasProcessed()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment sgl = arena.allocate(32, 8);
+            final SendWindow w = new SendWindow(sgl, 8192, 10);
+            new SgeFlyweight().wrap(sgl, 16, ByteOrder.LITTLE_ENDIAN).set(0x10200, 0x77, 512);
+            w.onConnected(0x10000, 0x77, 512, 8);
+            w.onDataPosted(512);
+            assertEquals(1, w.targetSgeIndex());
+            assertTrue(w.canSend(), "the early update is still there");
+            assertEquals(0x10200, w.targetAddress());
+            assertEquals(512, w.transferSize(2048, 10_000));
+        }
+    }
+
     @Test
     void shouldStopAtTheCreditLimitAndResumeOnAnUpdate()
     {

@@ -33,7 +33,7 @@ import java.util.concurrent.ExecutionException;
         "  rsock bench-stream --provider tcp", "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
         "", "Run 'rsock COMMAND --help' for a command's options."},
     subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, VerbsDemoCommand.class,
-        BenchVerbsCommand.class, BenchStreamCommand.class})
+        BenchVerbsCommand.class, BenchStreamCommand.class, BatchCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */

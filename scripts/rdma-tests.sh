@@ -16,6 +16,7 @@
 #   scripts/rdma-tests.sh perf       benchmark: rsock stream vs rsock stream and rstream vs rstream in one
 #                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf)
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
+#   GUEST_STREAM="perf dead" ...     run these scripts/guest-stream.sh modes (after the JUnit tests, if any)
 #   SOFTROCE_VERBOSE=1 scripts/...   also print the guest's console
 #
 # Left out: NetworkNamespaceConformance. It needs a verbs device inside each of two network namespaces
@@ -39,6 +40,8 @@ case "${1:-all}" in
     --)      shift; selectors=("$@") ;;
     *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
+# GUEST_STREAM="perf dead" (say) runs those guest-stream.sh modes instead, e.g. after -- selectors.
+[[ -n ${GUEST_STREAM:-} ]] && read -ra stream_modes <<<"$GUEST_STREAM"
 
 junit_platform=1.14.1
 lib=providers/native/target/guest-lib

@@ -13,8 +13,8 @@
  *                                       every byte back, rshutdown(SHUT_WR), wait for the Java EOF, rclose
  *   rsocket_peer poll      HOST PORT N  nonblocking rconnect completed by rpoll(POLLOUT); rpoll(POLLIN) times
  *                                       out while the Java side is silent ("IDLE"), then reports its 100 bytes;
- *                                       send until EAGAIN, rpoll(POLLOUT) times out while Java does not read
- *                                       ("FULL"), then reports space once it does; N bytes in all
+ *                                       send until EAGAIN while Java does not read ("FULL"), then
+ *                                       rpoll(POLLOUT) reports the space Java's credits give; N bytes in all
  *   rsocket_peer flood     HOST PORT    connect; send forever (blocking) until an error: for the dead-peer
  *                                       tests, which kill this process or the Java side
  *   rsocket_peer sink      HOST PORT    connect; read (blocking) until EOF or an error, print which
@@ -34,12 +34,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #define CHUNK 65536
+/* Longer than any step takes under emulation, shorter than the Java side waits for a line (120 s). */
+#define WATCHDOG 100
+#define WATCHDOG_TEXT "100"
 /* What the Java side sends in the poll test once it hears IDLE. */
 #define POLL_GREETING 100
 
+/* What the program is doing: the watchdog names it when a call never returns. */
+static const char *volatile step = "starting";
 static unsigned char sent_pattern;
 static unsigned char recv_pattern;
 static long long recv_total;
@@ -55,6 +62,18 @@ static void fail(const char *fmt, ...)
 	printf(" (errno %d: %s)\n", errno, strerror(errno));
 	fflush(stdout);
 	exit(1);
+}
+
+static void watchdog(int sig)
+{
+	static const char prefix[] = "FAIL no progress for " WATCHDOG_TEXT " s, in: ";
+	const char *what = step;
+
+	(void) sig;
+	if (write(STDOUT_FILENO, prefix, sizeof(prefix) - 1) < 0 ||
+	    write(STDOUT_FILENO, what, strlen(what)) < 0 || write(STDOUT_FILENO, "\n", 1) < 0)
+		_exit(1);
+	_exit(1);
 }
 
 static void say(const char *line)
@@ -101,6 +120,7 @@ static int connect_to(const char *host, const char *port)
 
 	if (fd < 0)
 		fail("rsocket");
+	step = "rconnect";
 	if (rconnect(fd, (struct sockaddr *) &sin, sizeof(sin)))
 		fail("rconnect %s:%s", host, port);
 	return fd;
@@ -110,6 +130,7 @@ static void send_all(int fd, size_t len)
 {
 	unsigned char buf[CHUNK];
 
+	step = "rsend";
 	while (len) {
 		size_t n = len < sizeof(buf) ? len : sizeof(buf);
 		ssize_t ret;
@@ -129,6 +150,7 @@ static void recv_exactly(int fd, size_t len)
 {
 	unsigned char buf[CHUNK];
 
+	step = "rrecv";
 	while (len) {
 		ssize_t ret = rrecv(fd, buf, len < sizeof(buf) ? len : sizeof(buf), 0);
 
@@ -146,7 +168,10 @@ static void recv_exactly(int fd, size_t len)
 static void expect_eof(int fd)
 {
 	char c;
-	ssize_t ret = rrecv(fd, &c, 1, 0);
+	ssize_t ret;
+
+	step = "rrecv for the Java side's EOF";
+	ret = rrecv(fd, &c, 1, 0);
 
 	if (ret != 0)
 		fail("rrecv after the Java side's shutdown returned %zd, not EOF", ret);
@@ -206,11 +231,11 @@ static int halfclose(const char *host, const char *port, size_t n)
 		fail("rshutdown(SHUT_WR)");
 	/* After our SHUT_WR the connection still carries the Java side's data, then its EOF. */
 	recv_exactly(fd, n);
+	/*
+	 * Not checked: that rsend now fails. C rsocket's rsend tests rs_writable only when it has to wait for
+	 * credits, so with credits it sends after SHUT_WR (librdmacm 44).
+	 */
 	expect_eof(fd);
-	if (rsend(fd, "x", 1, 0) >= 0) {
-		errno = 0;
-		fail("rsend after rshutdown(SHUT_WR) succeeded");
-	}
 	rclose(fd);
 	return 0;
 }
@@ -286,6 +311,7 @@ static int poll_test(const char *host, const char *port, size_t n)
 		say("connected at once");
 	else if (errno != EINPROGRESS)
 		fail("nonblocking rconnect");
+	step = "rpoll(POLLOUT) for the connection";
 	if (!(poll_one(fd, POLLOUT, 60000) & POLLOUT)) {
 		errno = ETIMEDOUT;
 		fail("rpoll(POLLOUT) for the connection");
@@ -296,6 +322,7 @@ static int poll_test(const char *host, const char *port, size_t n)
 	}
 
 	/* Readability: nothing until the Java side hears IDLE. */
+	step = "rpoll(POLLIN, 300 ms) while the Java side is silent";
 	if (poll_one(fd, POLLIN, 300) & POLLIN) {
 		errno = 0;
 		fail("rpoll reported POLLIN before the Java side sent anything");
@@ -303,6 +330,7 @@ static int poll_test(const char *host, const char *port, size_t n)
 	if (rrecv(fd, buf, 1, 0) != -1 || (errno != EAGAIN && errno != EWOULDBLOCK))
 		fail("rrecv on an idle nonblocking rsocket did not fail with EAGAIN");
 	say("IDLE");
+	step = "rpoll(POLLIN) for the Java side's 100 bytes";
 	if (!(poll_one(fd, POLLIN, 60000) & POLLIN)) {
 		errno = ETIMEDOUT;
 		fail("rpoll(POLLIN) after the Java side sent");
@@ -319,6 +347,7 @@ static int poll_test(const char *host, const char *port, size_t n)
 	}
 
 	/* Writability: fill the path until EAGAIN while the Java side does not read. */
+	step = "rsend until EAGAIN";
 	for (;;) {
 		size_t want = n - sent < sizeof(buf) ? n - sent : sizeof(buf);
 
@@ -337,11 +366,13 @@ static int poll_test(const char *host, const char *port, size_t n)
 		sent += (size_t) ret;
 		sent_pattern -= (unsigned char) (want - (size_t) ret);
 	}
-	if (poll_one(fd, POLLOUT, 300) & POLLOUT) {
-		errno = 0;
-		fail("rpoll reported POLLOUT while the Java side does not read (%zu bytes sent)", sent);
-	}
+	/*
+	 * Not checked: that rpoll(POLLOUT, 300 ms) now times out. With librdmacm 44 on rxe it did not return
+	 * at all (the watchdog fired after 100 s), so the test checks what matters for interop: that the Java
+	 * side's credits wake an rpoll waiting for POLLOUT.
+	 */
 	say("FULL");
+	step = "rpoll(POLLOUT) and rsend while the Java side reads";
 	while (sent < n) {
 		size_t want = n - sent < sizeof(buf) ? n - sent : sizeof(buf);
 
@@ -358,6 +389,7 @@ static int poll_test(const char *host, const char *port, size_t n)
 		sent += (size_t) ret;
 		sent_pattern -= (unsigned char) (want - (size_t) ret);
 	}
+	step = "rshutdown and rpoll for the Java side's EOF";
 	if (rshutdown(fd, SHUT_WR))
 		fail("rshutdown(SHUT_WR)");
 	/* EOF is readable too. */
@@ -414,6 +446,11 @@ int main(int argc, char **argv)
 	int ret = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The tests' modes end on their own; the dead-peer ones (flood, sink) are meant to wait for as long as it takes. */
+	if (argc > 1 && strcmp(argv[1], "flood") && strcmp(argv[1], "sink")) {
+		signal(SIGALRM, watchdog);
+		alarm(WATCHDOG);
+	}
 	if (argc == 5 && !strcmp(argv[1], "peek"))
 		ret = peek(argv[2], argv[3], (size_t) atol(argv[4]));
 	else if (argc == 5 && !strcmp(argv[1], "halfclose"))

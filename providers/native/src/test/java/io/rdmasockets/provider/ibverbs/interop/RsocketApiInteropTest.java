@@ -113,7 +113,7 @@ class RsocketApiInteropTest extends AbstractVerbsTest
             // C has checked that it polls nothing and reads EAGAIN while we are silent.
             peer.awaitLine("IDLE", PEER_TIMEOUT);
             pattern.send(socket.getOutputStream(), 100);
-            // C has filled our receive buffer and checked that rpoll reports no POLLOUT: now drain it.
+            // C has filled our receive buffer (rsend: EAGAIN): drain it; our credits must wake C's rpoll(POLLOUT).
             peer.awaitLine("FULL", PEER_TIMEOUT);
             assertEquals(size, pattern.receiveToEof(socket.getInputStream()), "bytes from C");
             socket.shutdownOutput();

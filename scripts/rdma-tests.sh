@@ -9,8 +9,14 @@
 #   scripts/rdma-tests.sh verbs      only the verbs conformance suites (package ...conformance.verbs)
 #   scripts/rdma-tests.sh rsocket    only the rsocket conformance suites (package ...conformance.rsocket)
 #   scripts/rdma-tests.sh unit       only the provider's own tests (ABI, availability, waiting machinery)
-#   scripts/rdma-tests.sh interop    only Java rsockets against C librdmacm's rstream, both ways
+#   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, and the
+#                                    C rsocket API peer src/test/c/rsocket_peer.c: MSG_PEEK, half-close,
+#                                    rpoll, killed C peers), then scripts/guest-stream.sh's matrix of
+#                                    rsock stream against rstream and its dead-peer runs (about 15 min)
+#   scripts/rdma-tests.sh perf       benchmark: rsock stream vs rsock stream and rstream vs rstream in one
+#                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf)
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
+#   GUEST_STREAM="perf dead" ...     run these scripts/guest-stream.sh modes (after the JUnit tests, if any)
 #   SOFTROCE_VERBOSE=1 scripts/...   also print the guest's console
 #
 # Left out: NetworkNamespaceConformance. It needs a verbs device inside each of two network namespaces
@@ -22,15 +28,20 @@ source scripts/jdk.sh
 
 base=io.rdmasockets.provider.ibverbs
 selectors=()
+# What scripts/guest-stream.sh runs after the JUnit tests (nothing: only JUnit).
+stream_modes=()
 case "${1:-all}" in
     all)     selectors=(--select-package "$base") ;;
     verbs)   selectors=(--select-package "$base.conformance.verbs") ;;
     rsocket) selectors=(--select-package "$base.conformance.rsocket") ;;
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
-    interop) selectors=(--select-package "$base.interop") ;;
+    interop) selectors=(--select-package "$base.interop"); stream_modes=(matrix dead) ;;
+    perf)    stream_modes=(perf) ;;
     --)      shift; selectors=("$@") ;;
-    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|-- junit-console-selectors...]" >&2; exit 2 ;;
+    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
+# GUEST_STREAM="perf dead" (say) runs those guest-stream.sh modes instead, e.g. after -- selectors.
+[[ -n ${GUEST_STREAM:-} ]] && read -ra stream_modes <<<"$GUEST_STREAM"
 
 junit_platform=1.14.1
 lib=providers/native/target/guest-lib
@@ -44,6 +55,20 @@ quiet ./build -q -pl providers/native test-compile dependency:copy-dependencies 
 quiet ./build -q -pl providers/native dependency:copy \
     -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_platform -DoutputDirectory="$PWD/$lib"
 
+# The C rsocket peer of the interop tests: built here against librdmacm-dev (the guest has no headers;
+# host and guest are the same Debian release, so the binary runs there). Without gcc or the headers its
+# tests are skipped, saying so.
+cpeer=providers/native/target/c/rsocket_peer
+mkdir -p "$(dirname "$cpeer")"
+if ! gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$cpeer" providers/native/src/test/c/rsocket_peer.c -lrdmacm; then
+    echo "rdma-tests: cannot build the C rsocket peer (needs gcc and librdmacm-dev, see scripts/test-deps.sh)" >&2
+    rm -f "$cpeer"
+fi
+# guest-stream.sh runs ./rsock there: build it here (./rsock builds when sources changed).
+if (( ${#stream_modes[@]} )); then
+    ./rsock --version >/dev/null
+fi
+
 softroce/softroce-vm.sh build >/dev/null
 # Everything on the JVM's own class path (not the launcher's --class-path): the suites start peer JVMs
 # with this JVM's java.class.path.
@@ -51,7 +76,9 @@ classpath=providers/native/target/classes:providers/native/target/test-classes
 for jar in "$lib"/*.jar; do
     classpath+=":$jar"
 done
-printf -v select_args '%q ' "${selectors[@]}"
+select_args="" stream_args=""
+(( ${#selectors[@]} )) && printf -v select_args '%q ' "${selectors[@]}"
+(( ${#stream_modes[@]} )) && stream_args=${stream_modes[*]}
 # Under emulation (TCG) the whole run takes tens of minutes; the suites' own per-test deadlines still apply.
 export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
 # A JVM crash leaves its report in target/, and the kernel's RDMA messages are printed after the run.
@@ -60,8 +87,10 @@ export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
 echo '### rdma link'; rdma link
 export JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1
+rc=0
+if [ ${#selectors[@]} -gt 0 ]; then
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP \
-    -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
+    -Drdmasockets.test.cpeer=$cpeer -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
     -cp '$classpath' org.junit.platform.console.ConsoleLauncher execute \
     --disable-banner --disable-ansi-colors --details=testfeed --fail-if-no-tests \
     --config junit.jupiter.execution.timeout.default='120 s' \
@@ -69,5 +98,9 @@ java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFT
     --config junit.jupiter.execution.timeout.threaddump.enabled=true \
     $select_args
 rc=\$?
+fi
+if [ ${#stream_modes[@]} -gt 0 ]; then
+    scripts/guest-stream.sh $stream_args || rc=\$((rc ? rc : 1))
+fi
 echo '### kernel messages about RDMA'; dmesg | grep -iE 'rxe|rdma|ib_|bug|warn|refcount|oops' | tail -40
 exit \$rc"

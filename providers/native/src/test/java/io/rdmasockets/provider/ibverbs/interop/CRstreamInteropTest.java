@@ -64,7 +64,7 @@ class CRstreamInteropTest extends AbstractVerbsTest
         final CompletableFuture<String> output = outputOf(server);
         try (RdmaSocket socket = connectWhenListening(new InetSocketAddress(testAddress(), port), server))
         {
-            final Pattern pattern = new Pattern();
+            final BytePattern pattern = new BytePattern();
             final OutputStream out = socket.getOutputStream();
             final InputStream in = socket.getInputStream();
             pattern.send(out, 16);
@@ -97,7 +97,7 @@ class CRstreamInteropTest extends AbstractVerbsTest
             final CompletableFuture<String> output = outputOf(client);
             try (RdmaSocket socket = listener.accept())
             {
-                final Pattern pattern = new Pattern();
+                final BytePattern pattern = new BytePattern();
                 final OutputStream out = socket.getOutputStream();
                 final InputStream in = socket.getInputStream();
                 pattern.receive(in, 16);
@@ -115,37 +115,6 @@ class CRstreamInteropTest extends AbstractVerbsTest
                 }
             }
             assertExitsCleanly(client, output, "rstream client");
-        }
-    }
-
-    /** rstream's {@code format_buf}/{@code verify_buf}: a byte counter running across a direction's bytes. */
-    private static final class Pattern
-    {
-        private byte sent;
-        private byte received;
-        private long receivedTotal;
-
-        void send(final OutputStream out, final int size) throws IOException
-        {
-            final byte[] b = new byte[size];
-            for (int i = 0; i < size; i++)
-            {
-                b[i] = sent++;
-            }
-            out.write(b);
-        }
-
-        void receive(final InputStream in, final int size) throws IOException
-        {
-            final byte[] b = in.readNBytes(size);
-            assertEquals(size, b.length, "the C side closed early, after " + receivedTotal + " bytes");
-            for (int i = 0; i < size; i++, receivedTotal++)
-            {
-                if (b[i] != received++)
-                {
-                    fail("byte " + receivedTotal + " from the C side is " + b[i] + ", expected " + (byte)(received - 1));
-                }
-            }
         }
     }
 

@@ -194,8 +194,8 @@ final class DataPath
         }
         sendCursor.start(iov, count, offset);
         long left = length;
-        int chunk = SendWindow.OLAP_START_SIZE;
         int ret = 0;
+        boolean first = true;
         while (left > 0)
         {
             if (!canSend())
@@ -215,11 +215,12 @@ final class DataPath
                     ret = -writeErrno();
                     break;
                 }
-                final int xfer = send.transferSize(chunk, left);
-                if (chunk < SendWindow.MAX_TRANSFER)
+                if (first)
                 {
-                    chunk <<= 1;
+                    send.startChunking();
+                    first = false;
                 }
+                final int xfer = send.transferSize(left);
                 ret = postData(sendCursor, xfer);
                 if (0 != ret)
                 {

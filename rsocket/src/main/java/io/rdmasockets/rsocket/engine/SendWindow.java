@@ -35,6 +35,7 @@ final class SendWindow
     private int sqeAvail;
     private int sbufBytesAvail;
     private int sbufHead;
+    private int chunk = OLAP_START_SIZE;
 
     /**
      * @param targetSgl memory for {@link SgeDescriptor#SGL_SIZE} entries, registered for remote write.
@@ -113,14 +114,30 @@ final class SendWindow
     }
 
     /**
-     * The size of the next message ({@code rsend}): the chunk size, capped by what is left, by free send
-     * ring bytes and by the current target SGE, so no message crosses an SGE.
+     * Starts an {@code rsend}'s chunking. C restarts at {@link #OLAP_START_SIZE} on every call, so that the
+     * first small message goes out while the rest is still being copied; chunking is local policy (section
+     * 10). That overlap only pays when the pipe is idle: while earlier messages are still in flight there
+     * is no start-up to hide, and restarting would cut every 64 KiB send into six messages (six work
+     * requests, completions and immediates for the peer). So the chunk restarts only once the send ring
+     * has drained, and otherwise continues where the last send left it.
+     */
+    void startChunking()
+    {
+        if (sbufBytesAvail == sbufSize)
+        {
+            chunk = OLAP_START_SIZE;
+        }
+    }
+
+    /**
+     * The size of the next message ({@code rsend}): the chunk size (2 KiB doubling to 64 KiB per message,
+     * see {@link #startChunking}), capped by what is left, by free send ring bytes and by the current
+     * target SGE, so no message crosses an SGE.
      *
-     * @param chunk the current chunk size (2 KiB doubling to 64 KiB).
-     * @param left  bytes the caller still wants to send.
+     * @param left bytes the caller still wants to send.
      * @return bytes for the next message.
      */
-    int transferSize(final int chunk, final long left)
+    int transferSize(final long left)
     {
         long size = Math.min(chunk, left);
         size = Math.min(size, sbufBytesAvail);
@@ -151,6 +168,10 @@ final class SendWindow
         sseqNo = (sseqNo + 1) & 0xFFFF;
         sqeAvail--;
         sbufBytesAvail -= length;
+        if (chunk < MAX_TRANSFER)
+        {
+            chunk <<= 1;
+        }
         final SgeFlyweight sge = targetSgl[targetSge];
         final long remaining = sge.length() - length;
         sge.set(sge.address() + length, sge.key(), remaining);

@@ -21,12 +21,12 @@ class SendWindowTest
             final SendWindow w = new SendWindow(sgl, 8192, 10);
             w.onConnected(0x10000, 0x77, 512, 8);
             assertTrue(w.canSend());
-            assertEquals(512, w.transferSize(2048, 10_000), "capped by the target SGE");
+            assertEquals(512, w.transferSize(10_000), "capped by the target SGE");
             assertEquals(0x10000, w.targetAddress());
             assertEquals(0x77, w.targetKey());
             w.onDataPosted(300);
             assertEquals(0x10000 + 300, w.targetAddress(), "data lands contiguously");
-            assertEquals(212, w.transferSize(2048, 10_000));
+            assertEquals(212, w.transferSize(10_000));
             w.onDataPosted(212);
             assertEquals(1, w.targetSgeIndex(), "SGE 0 fully consumed: move to SGE 1");
             assertFalse(w.canSend(), "SGE 1 not yet advertised by the peer");
@@ -56,7 +56,7 @@ class SendWindowTest
             assertEquals(1, w.targetSgeIndex());
             assertTrue(w.canSend(), "the early update is still there");
             assertEquals(0x10200, w.targetAddress());
-            assertEquals(512, w.transferSize(2048, 10_000));
+            assertEquals(512, w.transferSize(10_000));
         }
     }
 
@@ -117,6 +117,32 @@ class SendWindowTest
             assertTrue(w.canSend());
             w.onDataPosted(1);
             assertEquals(0, w.sequenceNumber());
+        }
+    }
+
+    /** C's doubling restarts only when the pipe is idle; while data is in flight it continues. */
+    @Test
+    void shouldRestartChunkingOnlyWhenTheSendRingHasDrained()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final SendWindow w = new SendWindow(arena.allocate(32, 8), 1 << 20, 100);
+            w.onConnected(0x10000, 1, 1 << 24, 1000);
+            w.startChunking();
+            int total = 0;
+            for (final int expected : new int[] {2048, 4096, 8192, 16384, 32768, 65536, 65536})
+            {
+                final int xfer = w.transferSize(1 << 20);
+                assertEquals(expected, xfer);
+                w.onDataPosted(xfer);
+                total += xfer;
+            }
+            w.startChunking();
+            assertEquals(65536, w.transferSize(1 << 20), "a send while data is in flight keeps the chunk");
+            assertEquals(100, w.transferSize(100), "capped by what is left");
+            w.onSendCompleted(total);
+            w.startChunking();
+            assertEquals(SendWindow.OLAP_START_SIZE, w.transferSize(1 << 20), "idle again: restart at 2 KiB");
         }
     }
 }

@@ -100,6 +100,18 @@ class RiomapInteropTest extends AbstractVerbsTest
             System.out.printf("riowrite into a mapping C unmapped: %s; riomap_peer: %s%n", stale,
                 peer.awaitLine("STALE", PEER_TIMEOUT));
             peer.assertSucceeds(PEER_TIMEOUT);
+            // Not asserted (rxe's doing, see the README): how this side ends once the C process is gone.
+            socket.setSoTimeout(10_000);
+            String end;
+            try
+            {
+                end = "read returned " + in.read();
+            }
+            catch (final IOException e)
+            {
+                end = e.toString();
+            }
+            System.out.println("Java read after the stale riowrite and the C peer's exit: " + end);
         }
     }
 

@@ -17,7 +17,7 @@
 #           C server and C client / Java server, latency and bandwidth tests of the four sizes, nonblocking
 #           and blocking (-T b)
 #   iobench benchmark, not a test: bandwidth of riowrite (iostream) against rsend (stream) at 64 KiB and 1 MiB,
-#           Java against Java and C against C in this run, IOBENCH_ROUNDS (3) alternating rounds, medians
+#           Java against Java and C against C in this run, IOBENCH_ROUNDS (5) alternating rounds, medians
 #           and the riowrite/rsend ratios
 #
 # Java runs in two long-lived JVMs (`rsock batch`, fed one command line at a time): a JVM takes about 40 s
@@ -124,6 +124,7 @@ declare -A matrix_lat=([64]=100 [4096]=50 [65536]=10 [1048576]=3)
 declare -A matrix_bw=([64]=1000 [4096]=200 [65536]=20 [1048576]=4)
 declare -A perf_lat=([64]=1000 [4096]=500 [65536]=100 [1048576]=10)
 declare -A perf_bw=([64]=10000 [4096]=2000 [65536]=200 [1048576]=10)
+declare -A iobench_bw=([65536]=400 [1048576]=25)
 counts() { # TABLE-PREFIX TEST SIZE -> "-C c -I i"
     local n; eval "n=\${${1}_$2[$3]}"
     [[ $2 == lat ]] && echo "-C 1 -I $n" || echo "-C $n -I 1"
@@ -270,7 +271,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (
 
 # (Not `rsock bench-iostream`: it runs both sides in one JVM on 127.0.0.1, which rxe cannot reach: ENODEV.)
 run_iobench() {
-    local rounds=${IOBENCH_ROUNDS:-3}
+    local rounds=${IOBENCH_ROUNDS:-5}
     log "### riowrite vs rsend bandwidth (-C n -I 1, nonblocking), same guest run, two processes per test;"
     log "    rounds alternate riowrite and rsend; median of $rounds; ratio = riowrite Gb/s / rsend Gb/s"
     printf '%-5s %8s %-10s %14s %12s %7s   %s\n' side bytes counts 'riowrite Gb/s' 'rsend Gb/s' ratio 'runs (riowrite | rsend)'
@@ -278,7 +279,7 @@ run_iobench() {
     for side in Java C; do
         [[ $side == Java ]] && kind=jj || kind=cc
         for size in 65536 1048576; do
-            c=$(counts perf bw "$size"); ios="" sends="" failed=""
+            c=$(counts iobench bw "$size"); ios="" sends="" failed=""
             for ((r = 0; r < rounds; r++)); do
                 jtool=iostream ctool=$RIOSTREAM; run_cell "$kind" -S "$size" $c
                 io=$(gbps <<<"$cell_java$cell_c")

@@ -9,9 +9,9 @@
 #   scripts/rdma-tests.sh verbs      only the verbs conformance suites (package ...conformance.verbs)
 #   scripts/rdma-tests.sh rsocket    only the rsocket conformance suites (package ...conformance.rsocket)
 #   scripts/rdma-tests.sh unit       only the provider's own tests (ABI, availability, waiting machinery)
-#   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, and the
+#   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, the
 #                                    C rsocket API peer src/test/c/rsocket_peer.c: MSG_PEEK, half-close,
-#                                    rpoll, killed C peers), then scripts/guest-stream.sh's matrix of
+#                                    rpoll, killed C peers; the C riomap peer, as in iomap), then scripts/guest-stream.sh's matrix of
 #                                    rsock stream against rstream and its dead-peer runs (about 15 min)
 #   scripts/rdma-tests.sh iomap      direct placement against C librdmacm: the JUnit test of the C riomap peer
 #                                    src/test/c/riomap_peer.c (Java riowrite into C mappings, C riowrite into

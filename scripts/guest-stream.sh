@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# scripts/guest-stream.sh: rstream runs between Java (`rsock stream`, native provider) and C librdmacm
-# (`rstream`, rdmacm-utils) on a real verbs device. Runs INSIDE the Soft-RoCE guest (scripts/rdma-tests.sh
+# scripts/guest-stream.sh: rstream and riostream runs between Java (`rsock stream`/`rsock iostream`, native
+# provider) and C librdmacm (`rstream`/`riostream`, rdmacm-utils) on a real verbs device. Runs INSIDE the Soft-RoCE guest (scripts/rdma-tests.sh
 # starts it there, on a build made on the host); any machine with an RDMA device, rdmacm-utils and a built
 # tree will do (GUEST_IP = an address of the device).
 #
-#   scripts/guest-stream.sh [matrix] [perf] [dead]       (default: matrix dead)
+#   scripts/guest-stream.sh [matrix] [perf] [dead] [iostream] [iobench]      (default: matrix dead)
 #   matrix  interop, byte-exact (-T v on both sides): Java client / C server and C client / Java server,
 #           latency (-C 1 -I n) and bandwidth (-C n -I 1) tests of 64 B, 4 KiB, 64 KiB and 1 MiB, each
 #           nonblocking (rstream's default), blocking (-T b) and with 4 KiB buffers (-B 4096)
@@ -13,6 +13,12 @@
 #   dead    dead peers: a C rstream killed (SIGKILL) under a Java one, then Java ones killed under C ones:
 #           the survivor must fail within DEAD_BOUND seconds, not hang (KNOWN, not failed: a blocking C
 #           server that also hangs when a C client is killed, the control: a librdmacm limitation)
+#   iostream  riomap/riowrite interop, byte-exact (-T v): Java rsock iostream against C riostream, Java client /
+#           C server and C client / Java server, latency and bandwidth tests of the four sizes, nonblocking
+#           and blocking (-T b)
+#   iobench benchmark, not a test: bandwidth of riowrite (iostream) against rsend (stream) at 64 KiB and 1 MiB,
+#           Java against Java and C against C in this run, IOBENCH_ROUNDS (5) alternating rounds, medians
+#           and the riowrite/rsend ratios
 #
 # Java runs in two long-lived JVMs (`rsock batch`, fed one command line at a time): a JVM takes about 40 s
 # to start under emulation, a cell a few seconds. Exit status: the number of failed cells (perf never fails).
@@ -22,6 +28,9 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 IP=${GUEST_IP:-${SOFTROCE_IP:?set GUEST_IP (or SOFTROCE_IP) to an address of the RDMA device}}
 DEAD_BOUND=${DEAD_BOUND:-60}
 RSTREAM=${RSTREAM:-rstream}
+RIOSTREAM=${RIOSTREAM:-riostream}
+# The tools a cell runs: rstream's (rsock stream, rstream) or riostream's (rsock iostream, riostream).
+jtool=stream ctool=$RSTREAM
 PROVIDER=${GUEST_PROVIDER:-native}   # tcp: try the Java side of this script on a machine without RDMA
 modes=("$@")
 (( ${#modes[@]} )) || modes=(matrix dead)
@@ -76,7 +85,7 @@ java_output() { local n; eval "n=\$jline_$1"; tail -n +"$((n + 1))" "$work/$1.lo
 # ---- C: rstream, line-buffered so that its header (printed once it listens) shows at once -------------
 start_c() { # OUTFILE ARGS...: starts rstream in the background, sets cpid
     local out=$1; shift
-    stdbuf -oL "$RSTREAM" "$@" >"$out" 2>&1 &
+    stdbuf -oL "$ctool" "$@" >"$out" 2>&1 &
     cpid=$!; cpids+=("$cpid")
 }
 await_file() { # FILE PATTERN SECONDS
@@ -91,10 +100,22 @@ await_file() { # FILE PATTERN SECONDS
 await_pid() {
     local deadline=$((SECONDS + $2))
     while kill -0 "$1" 2>/dev/null; do
-        if (( SECONDS >= deadline )); then kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null; prc=124; return; fi
+        if (( SECONDS >= deadline )); then
+            stuck "$1"; kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null; prc=124; return
+        fi
         sleep 0.1
     done
     wait "$1"; prc=$?
+}
+
+# stuck PID: where a C peer that did not end waits, per thread (state, kernel wait channel, kernel stack).
+stuck() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        [[ -r $t/stat ]] || continue
+        log "      stuck: pid $1 thread ${t##*/}: state $(awk '{print $3}' "$t/stat") wchan $(cat "$t/wchan" 2>/dev/null)" \
+            "stack: $(awk '{print $2}' "$t/stack" 2>/dev/null | head -6 | tr '\n' ' ')"
+    done
 }
 
 # The four sizes and the counts of a latency (-C 1 -I n) and a bandwidth (-C n -I 1) test of each.
@@ -103,6 +124,7 @@ declare -A matrix_lat=([64]=100 [4096]=50 [65536]=10 [1048576]=3)
 declare -A matrix_bw=([64]=1000 [4096]=200 [65536]=20 [1048576]=4)
 declare -A perf_lat=([64]=1000 [4096]=500 [65536]=100 [1048576]=10)
 declare -A perf_bw=([64]=10000 [4096]=2000 [65536]=200 [1048576]=10)
+declare -A iobench_bw=([65536]=400 [1048576]=25)
 counts() { # TABLE-PREFIX TEST SIZE -> "-C c -I i"
     local n; eval "n=\${${1}_$2[$3]}"
     [[ $2 == lat ]] && echo "-C 1 -I $n" || echo "-C $n -I 1"
@@ -120,19 +142,19 @@ run_cell() {
     case $kind in
         jc)  start_c "$cout" -b "$IP" $args
              if await_file "$cout" '^name' 30; then
-                 submit a stream --provider "$PROVIDER" -s "$IP" $args --timeout 30s
+                 submit a "$jtool" --provider "$PROVIDER" -s "$IP" $args --timeout 30s
                  jrc=$(await_java a 300)
              else jrc=125; fi
              await_pid "$cpid" 30; crc=$prc ;;
-        cj)  submit a stream --provider "$PROVIDER" -b "$IP" $args --timeout 30s
+        cj)  submit a "$jtool" --provider "$PROVIDER" -b "$IP" $args --timeout 30s
              if await_listening a 60; then
                  start_c "$cout" -s "$IP" $args
                  await_pid "$cpid" 300; crc=$prc
              else crc=125; fi
              jrc=$(await_java a 120) ;;
-        jj)  submit a stream --provider "$PROVIDER" -b "$IP" $args --timeout 30s
+        jj)  submit a "$jtool" --provider "$PROVIDER" -b "$IP" $args --timeout 30s
              if await_listening a 60; then
-                 submit b stream --provider "$PROVIDER" -s "$IP" $args --timeout 30s
+                 submit b "$jtool" --provider "$PROVIDER" -s "$IP" $args --timeout 30s
                  jrc=$(await_java b 600)
                  cell_java=$(java_output b)
              else jrc=125; fi
@@ -212,6 +234,72 @@ run_perf() {
     done
 }
 
+run_iostream() {
+    log "### iomap interop: Java rsock iostream (native provider) against C riostream, every byte verified (-T v)"
+    jtool=iostream ctool=$RIOSTREAM
+    local pass=0 total=0 kind mode size test
+    local -A mode_args=([nonblocking]="" [blocking]="-T b")
+    local table=()
+    for mode in nonblocking blocking; do
+        for kind in jc cj; do
+            for size in "${sizes[@]}"; do
+                for test in lat bw; do
+                    run_cell "$kind" -S "$size" $(counts matrix "$test" "$size") -T v ${mode_args[$mode]}
+                    total=$((total + 1))
+                    local dir; [[ $kind == jc ]] && dir='Java client -> C server' || dir='C client -> Java server'
+                    local what; what=$(printf '%-12s %-24s %8s %-4s' "$mode" "$dir" "$size" "$test")
+                    if (( cell_ok )); then
+                        pass=$((pass + 1)); table+=("PASS  $what ${cell_time}s")
+                        log "PASS  $what (${cell_time}s)"
+                    else
+                        failures=$((failures + 1)); table+=("FAIL  $what ($cell_rc) ${cell_time}s")
+                        log "FAIL  $what ($cell_rc, ${cell_time}s)"
+                        log "      java: $(tr '\n' '|' <<<"$cell_java")"; log "      C: $(tr '\n' '|' <<<"$cell_c")"
+                    fi
+                done
+            done
+        done
+    done
+    log "### iomap interop table (rsock iostream / riostream, -T v; bytes per transfer)"
+    printf '%s\n' "${table[@]}"
+    log "### iomap interop: $pass of $total passed"
+}
+
+# Gb/s of the custom line of an rstream/riostream table on stdin.
+gbps() { awk '$1 == "custom" { print $7 }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# (Not `rsock bench-iostream`: it runs both sides in one JVM on 127.0.0.1, which rxe cannot reach: ENODEV.)
+run_iobench() {
+    local rounds=${IOBENCH_ROUNDS:-5}
+    log "### riowrite vs rsend bandwidth (-C n -I 1, nonblocking), same guest run, two processes per test;"
+    log "    rounds alternate riowrite and rsend; median of $rounds; ratio = riowrite Gb/s / rsend Gb/s"
+    printf '%-5s %8s %-10s %14s %12s %7s   %s\n' side bytes counts 'riowrite Gb/s' 'rsend Gb/s' ratio 'runs (riowrite | rsend)'
+    local size side kind c io send r ios sends failed
+    for side in Java C; do
+        [[ $side == Java ]] && kind=jj || kind=cc
+        for size in 65536 1048576; do
+            c=$(counts iobench bw "$size"); ios="" sends="" failed=""
+            for ((r = 0; r < rounds; r++)); do
+                jtool=iostream ctool=$RIOSTREAM; run_cell "$kind" -S "$size" $c
+                io=$(gbps <<<"$cell_java$cell_c")
+                [[ -n $io ]] && ios+="$io " || failed+="iostream $cell_rc: $(tr '\n' '|' <<<"$cell_java$cell_c"); "
+                jtool=stream ctool=$RSTREAM; run_cell "$kind" -S "$size" $c
+                send=$(gbps <<<"$cell_java$cell_c")
+                [[ -n $send ]] && sends+="$send " || failed+="stream $cell_rc: $(tr '\n' '|' <<<"$cell_java$cell_c"); "
+            done
+            io=$(median <<<"$ios"); send=$(median <<<"$sends")
+            if [[ -z $io || -z $send ]]; then
+                printf '%-5s %8s %-10s failed: %s\n' "$side" "$size" "${c// /}" "$failed"
+                continue
+            fi
+            printf '%-5s %8s %-10s %14s %12s %7s   %s| %s\n' "$side" "$size" "${c// /}" "$io" "$send" \
+                "$(awk -v a="$io" -v b="$send" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$ios" "$sends"
+            [[ -n $failed ]] && log "      failed runs: $failed"
+        done
+    done
+}
+
 # A C peer killed under a Java one: the Java side must fail (its own --timeout is far longer than the bound).
 dead_c() { # KIND(jc|cj) MODE-ARGS...
     local kind=$1; shift
@@ -219,10 +307,10 @@ dead_c() { # KIND(jc|cj) MODE-ARGS...
     if [[ $kind == jc ]]; then
         what="C rstream server killed under a Java client ($*)"
         start_c "$cout" -b "$IP" $args; await_file "$cout" '^name' 30
-        submit a stream --provider "$PROVIDER" -s "$IP" $args --timeout 300s
+        submit a "$jtool" --provider "$PROVIDER" -s "$IP" $args --timeout 300s
     else
         what="C rstream client killed under a Java server ($*)"
-        submit a stream --provider "$PROVIDER" -b "$IP" $args --timeout 300s
+        submit a "$jtool" --provider "$PROVIDER" -b "$IP" $args --timeout 300s
         await_listening a 60; start_c "$cout" -s "$IP" $args
     fi
     sleep 8
@@ -242,10 +330,10 @@ dead_c() { # KIND(jc|cj) MODE-ARGS...
 dead_java() {
     local pa=$((++port)) pb=$((++port)) rc
     local ca="$work/c-$pa.out" cb="$work/c-$pb.out"
-    submit a stream --provider "$PROVIDER" -b "$IP" -p "$pa" -S 65536 -C 1000000 -I 1 --timeout 300s
+    submit a "$jtool" --provider "$PROVIDER" -b "$IP" -p "$pa" -S 65536 -C 1000000 -I 1 --timeout 300s
     await_listening a 60; start_c "$ca" -s "$IP" -p "$pa" -S 65536 -C 1000000 -I 1; local c_a=$cpid
     start_c "$cb" -b "$IP" -p "$pb" -S 65536 -C 1000000 -I 1 -T b; local c_b=$cpid
-    await_file "$cb" '^name' 30; submit b stream --provider "$PROVIDER" -s "$IP" -p "$pb" -S 65536 -C 1000000 -I 1 -T b
+    await_file "$cb" '^name' 30; submit b "$jtool" --provider "$PROVIDER" -s "$IP" -p "$pb" -S 65536 -C 1000000 -I 1 -T b
     sleep 8
     kill -9 "$jpid_a" "$jpid_b"; local killed=$(now)
     for pair in "$c_a:C rstream client (nonblocking) of a killed Java server:$ca" \
@@ -285,12 +373,15 @@ submit a devices --provider "$PROVIDER"; [[ $(await_java a 300) == 0 ]] || { log
 submit b devices --provider "$PROVIDER"; [[ $(await_java b 300) == 0 ]] || { log "FAIL  JVM b: $(cat "$work/b.log")"; exit 1; }
 log "    two rsock batch JVMs ready after $((SECONDS - start)) s"
 for m in "${modes[@]}"; do
+    jtool=stream ctool=$RSTREAM
     case $m in
         matrix) run_matrix ;;
         perf)   run_perf ;;
         dead)   log "### dead peers (bound ${DEAD_BOUND}s)"
                 dead_c jc; dead_c cj -T b; dead_java ;;
-        *)      log "unknown mode $m (matrix, perf, dead)"; exit 2 ;;
+        iostream) run_iostream ;;
+        iobench) run_iobench ;;
+        *)      log "unknown mode $m (matrix, perf, dead, iostream, iobench)"; exit 2 ;;
     esac
 done
 log "### guest-stream: ${modes[*]}: $failures failure(s), $((SECONDS - start)) s"

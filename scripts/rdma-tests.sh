@@ -9,10 +9,15 @@
 #   scripts/rdma-tests.sh verbs      only the verbs conformance suites (package ...conformance.verbs)
 #   scripts/rdma-tests.sh rsocket    only the rsocket conformance suites (package ...conformance.rsocket)
 #   scripts/rdma-tests.sh unit       only the provider's own tests (ABI, availability, waiting machinery)
-#   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, and the
+#   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, the
 #                                    C rsocket API peer src/test/c/rsocket_peer.c: MSG_PEEK, half-close,
-#                                    rpoll, killed C peers), then scripts/guest-stream.sh's matrix of
+#                                    rpoll, killed C peers; the C riomap peer, as in iomap), then scripts/guest-stream.sh's matrix of
 #                                    rsock stream against rstream and its dead-peer runs (about 15 min)
+#   scripts/rdma-tests.sh iomap      direct placement against C librdmacm: the JUnit test of the C riomap peer
+#                                    src/test/c/riomap_peer.c (Java riowrite into C mappings, C riowrite into
+#                                    Java ones, unmapped offsets, riounmap both ways), then guest-stream.sh's
+#                                    iostream table (rsock iostream against riostream, -T v) and its iobench
+#                                    (riowrite vs rsend bandwidth, ratios)
 #   scripts/rdma-tests.sh perf       benchmark: rsock stream vs rsock stream and rstream vs rstream in one
 #                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf)
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
@@ -36,9 +41,10 @@ case "${1:-all}" in
     rsocket) selectors=(--select-package "$base.conformance.rsocket") ;;
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
     interop) selectors=(--select-package "$base.interop"); stream_modes=(matrix dead) ;;
+    iomap)   selectors=(--select-class "$base.interop.RiomapInteropTest"); stream_modes=(iostream iobench) ;;
     perf)    stream_modes=(perf) ;;
     --)      shift; selectors=("$@") ;;
-    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
+    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|iomap|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
 # GUEST_STREAM="perf dead" (say) runs those guest-stream.sh modes instead, e.g. after -- selectors.
 [[ -n ${GUEST_STREAM:-} ]] && read -ra stream_modes <<<"$GUEST_STREAM"
@@ -55,15 +61,18 @@ quiet ./build -q -pl providers/native test-compile dependency:copy-dependencies 
 quiet ./build -q -pl providers/native dependency:copy \
     -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_platform -DoutputDirectory="$PWD/$lib"
 
-# The C rsocket peer of the interop tests: built here against librdmacm-dev (the guest has no headers;
-# host and guest are the same Debian release, so the binary runs there). Without gcc or the headers its
-# tests are skipped, saying so.
+# The C peers of the interop tests (rsocket API, riomap): built here against librdmacm-dev (the guest has
+# no headers; host and guest are the same Debian release, so the binaries run there). Without gcc or the
+# headers their tests are skipped, saying so.
 cpeer=providers/native/target/c/rsocket_peer
+riomappeer=providers/native/target/c/riomap_peer
 mkdir -p "$(dirname "$cpeer")"
-if ! gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$cpeer" providers/native/src/test/c/rsocket_peer.c -lrdmacm; then
-    echo "rdma-tests: cannot build the C rsocket peer (needs gcc and librdmacm-dev, see scripts/test-deps.sh)" >&2
-    rm -f "$cpeer"
-fi
+for peer in "$cpeer" "$riomappeer"; do
+    if ! gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$peer" "providers/native/src/test/c/$(basename "$peer").c" -lrdmacm; then
+        echo "rdma-tests: cannot build the C peer $(basename "$peer") (needs gcc and librdmacm-dev, see scripts/test-deps.sh)" >&2
+        rm -f "$peer"
+    fi
+done
 # guest-stream.sh runs ./rsock there: build it here (./rsock builds when sources changed).
 if (( ${#stream_modes[@]} )); then
     ./rsock --version >/dev/null
@@ -90,7 +99,7 @@ export JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1
 rc=0
 if [ ${#selectors[@]} -gt 0 ]; then
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP \
-    -Drdmasockets.test.cpeer=$cpeer -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
+    -Drdmasockets.test.cpeer=$cpeer -Drdmasockets.test.riomappeer=$riomappeer -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
     -cp '$classpath' org.junit.platform.console.ConsoleLauncher execute \
     --disable-banner --disable-ansi-colors --details=testfeed --fail-if-no-tests \
     --config junit.jupiter.execution.timeout.default='120 s' \

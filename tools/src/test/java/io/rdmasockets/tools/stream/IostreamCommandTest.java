@@ -15,6 +15,7 @@ import java.util.List;
 import static io.rdmasockets.tools.RsockRun.rsock;
 import static io.rdmasockets.tools.stream.StreamRuns.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code rsock iostream} end to end: server and client in this process on 127.0.0.1, over the tcp provider. */
@@ -67,6 +68,24 @@ class IostreamCommandTest
         final RsockRun keepalive = rsock("iostream", "-k", "5", "-s", "127.0.0.1");
         assertEquals(2, keepalive.exitCode(), keepalive::toString);
         assertTrue(keepalive.err().startsWith("-k: riostream has no keepalive option"), keepalive::toString);
+    }
+
+    @Test
+    void shouldListOnlyWhatRiostreamTakesInItsHelp()
+    {
+        final RsockRun help = rsock("iostream", "--help");
+        assertEquals(0, help.exitCode(), help::toString);
+        for (final String refused : List.of("-k=", "keepalive", "s|sockets", "f|fork", "r|resolve"))
+        {
+            assertFalse(help.out().contains(refused), () -> refused + " in: " + help.out());
+        }
+        for (final String taken : List.of("a|async", "b|blocking", "n|nonblocking", "v|verify", "-T=test_option"))
+        {
+            assertTrue(help.out().contains(taken), () -> taken + " missing in: " + help.out());
+        }
+        // rstream keeps its own.
+        final RsockRun stream = rsock("stream", "--help");
+        assertTrue(stream.out().contains("-k=keepalive_time") && stream.out().contains("s|sockets"), stream::toString);
     }
 
     /** The default run with a hundredth of its counts, verified, with RDMA_IOMAPSIZE 1 as riostream. */

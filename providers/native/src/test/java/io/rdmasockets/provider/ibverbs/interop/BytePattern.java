@@ -18,6 +18,17 @@ final class BytePattern
     private byte received;
     private long receivedTotal;
 
+    /** @return the first {@code size} bytes of the pattern (byte i is i mod 256): a mapping's expected content. */
+    static byte[] bytes(final int size)
+    {
+        final byte[] b = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            b[i] = (byte)i;
+        }
+        return b;
+    }
+
     /** Sends the next {@code size} bytes of this direction's pattern. */
     void send(final OutputStream out, final long size) throws IOException
     {

@@ -19,34 +19,49 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The C test peer {@code rsocket_peer} (src/test/c, built by scripts/rdma-tests.sh against librdmacm) as a
- * child process: its stdout lines are the handshakes the tests wait for.
+ * A C test peer ({@code rsocket_peer} or {@code riomap_peer}: src/test/c, built by scripts/rdma-tests.sh
+ * against librdmacm) as a child process: its stdout lines are the handshakes the tests wait for.
  */
 final class CPeer implements AutoCloseable
 {
-    /** Where the binary is: set by scripts/rdma-tests.sh. */
+    /** Where the rsocket_peer binary is: set by scripts/rdma-tests.sh. */
     static final String BINARY_PROP = "rdmasockets.test.cpeer";
+    /** Where the riomap_peer binary is: set by scripts/rdma-tests.sh. */
+    static final String RIOMAP_BINARY_PROP = "rdmasockets.test.riomappeer";
     private static final String EOF = "\u0000eof";
 
+    private final String name;
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> output = new ArrayList<>();
 
-    private CPeer(final Process process)
+    private CPeer(final String name, final Process process)
     {
+        this.name = name;
         this.process = process;
-        Thread.ofPlatform().daemon().name("rsocket_peer-output").start(this::pump);
+        Thread.ofPlatform().daemon().name(name + "-output").start(this::pump);
     }
 
     /** Starts {@code rsocket_peer ARGS}; skips the test when the binary was not built. */
     static CPeer start(final String... args) throws IOException
     {
-        final String binary = System.getProperty(BINARY_PROP, "providers/native/target/c/rsocket_peer");
+        return start(BINARY_PROP, "rsocket_peer", args);
+    }
+
+    /** Starts {@code riomap_peer ARGS}; skips the test when the binary was not built. */
+    static CPeer startRiomap(final String... args) throws IOException
+    {
+        return start(RIOMAP_BINARY_PROP, "riomap_peer", args);
+    }
+
+    private static CPeer start(final String property, final String name, final String... args) throws IOException
+    {
+        final String binary = System.getProperty(property, "providers/native/target/c/" + name);
         assumeTrue(Files.isExecutable(Path.of(binary)),
             "the C peer is not built (scripts/rdma-tests.sh builds it with gcc and librdmacm-dev): " + binary);
         final List<String> command = new ArrayList<>(List.of(binary));
         command.addAll(List.of(args));
-        return new CPeer(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new CPeer(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     /** Waits for a line that starts with {@code prefix}. @return that line. */
@@ -58,11 +73,11 @@ final class CPeer implements AutoCloseable
             final String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (null == line)
             {
-                fail("rsocket_peer did not print '" + prefix + "' within " + timeout + "; output: " + output());
+                fail(name + " did not print '" + prefix + "' within " + timeout + "; output: " + output());
             }
             if (EOF.equals(line))
             {
-                fail("rsocket_peer ended without printing '" + prefix + "'; output: " + output());
+                fail(name + " ended without printing '" + prefix + "'; output: " + output());
             }
             if (line.startsWith(prefix))
             {
@@ -74,7 +89,7 @@ final class CPeer implements AutoCloseable
     /** Asserts the peer exits with 0 and prints OK within the timeout. */
     void assertSucceeds(final Duration timeout) throws InterruptedException
     {
-        assertEquals(0, exitCode(timeout), () -> "rsocket_peer failed: " + output());
+        assertEquals(0, exitCode(timeout), () -> name + " failed: " + output());
         awaitLine("OK", Duration.ofSeconds(10));
     }
 
@@ -82,7 +97,7 @@ final class CPeer implements AutoCloseable
     int exitCode(final Duration timeout) throws InterruptedException
     {
         assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS),
-            () -> "rsocket_peer still running after " + timeout + "; output: " + output());
+            () -> name + " still running after " + timeout + "; output: " + output());
         return process.exitValue();
     }
 
@@ -90,7 +105,7 @@ final class CPeer implements AutoCloseable
     void kill() throws InterruptedException
     {
         process.destroyForcibly();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "rsocket_peer survived SIGKILL");
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), name + " survived SIGKILL");
     }
 
     synchronized String output()

@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
  * {@code rsock echo-client}: DMM's {@code vc_common}, a ping-pong client. Each of {@code -f} connections
  * binds {@code -s:-a+i} and connects to {@code -d:-p}; then for {@code -t} rounds every connection sends an
  * {@code -l}-byte message and waits for its echo. Unlike C it writes partial sends to the end, checks that
- * each echo is the message it sent (a round number in its first bytes), and computes times with borrow.
+ * each echo is the message it sent (a round number in its first bytes), computes times with borrow, sets
+ * TCP_NODELAY, and starts at once (C slept one second after connecting). The closing {@code total:} line
+ * is new.
  */
 @Command(
     name = "echo-client",

@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code rsock echo-server}: DMM's {@code vs_epoll}, an echo server. One selector serves the listener and
  * every connection (C ran an epoll thread per connection); each complete {@code -l}-byte message is counted
- * and echoed. Unlike C, which never exits, it stops after {@code -n} connections have come and gone.
+ * and echoed. Unlike C, which never exits, it stops after {@code -n} connections have come and gone. C's
+ * per-event debug lines ({@code event:%d; ret:%d}, {@code no more connect}) are left out; file descriptor
+ * numbers, which Java does not have, become peer addresses.
  */
 @Command(
     name = "echo-server",

@@ -85,6 +85,35 @@ public abstract class ChannelReadinessConformance extends AbstractSelectorTest
     }
 
     @Test
+    public void shouldNeitherSelectNorSpinOnAnIdleKeyWhoseConnectionIsReset() throws Exception
+    {
+        // CloseWhenKeyIdle: a hang-up or error on a key with no interest must not select it or wake select.
+        final Selector selector = openSelector();
+        final Pair pair = connectedPair();
+        final SelectionKey key = pair.client().register(selector, 0);
+        assertEquals(0, selector.selectNow());
+        pair.server().setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        pair.server().close(); // a reset
+        for (int i = 0; i < 3; i++)
+        {
+            final long start = System.nanoTime();
+            assertEquals(0, selector.select(BLOCKED_MS), "an idle key is never selected");
+            assertWaited(start, BLOCKED_MS);
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        awaitReady(selector, key, SelectionKey.OP_READ);
+        final ByteBuffer in = ByteBuffer.allocate(8);
+        try
+        {
+            assertEquals(-1, pair.client().read(in), "a reset reads as end-of-stream or fails");
+        }
+        catch (final IOException reset)
+        {
+            assertTrue(pair.client().isOpen(), "a failed read does not close the channel: " + reset);
+        }
+    }
+
+    @Test
     public void shouldSelectARefusedConnect() throws Exception
     {
         final ServerSocketChannel gone = listen();

@@ -60,7 +60,14 @@ class EchoCommandsTest
             Thread.sleep(10);
         }
         final List<String> clientArgs = new ArrayList<>(List.of("echo-client", "-d", "127.0.0.1", "-p", bound.group(1),
-            "-s", "127.0.0.1", "-a", "0", "-i", "0"));
+            "-s", "127.0.0.1"));
+        for (final String[] option : new String[][] {{"-a", "0"}, {"-i", "0"}})
+        {
+            if (!List.of(client).contains(option[0])) // picocli refuses an option given twice
+            {
+                clientArgs.addAll(List.of(option));
+            }
+        }
         clientArgs.addAll(List.of(client));
         final RsockRun clientRun = rsock(clientArgs.toArray(String[]::new));
         return new Runs(serverRun.get(30, TimeUnit.SECONDS), clientRun);
@@ -136,6 +143,26 @@ class EchoCommandsTest
         assertEquals(0, all(SENDCOUNT_TIME, runs.client().out()).size(), "-x 0: no time line");
         assertEquals(0, all(RECEIVE, runs.server().out()).size(), "-x 0: no receive lines");
         assertArrayEquals(new long[] {1, 5}, all(DONE, runs.server().out()).get(0), runs::toString);
+    }
+
+    @Test
+    void shouldBindTheGivenSourcePortsAndPace() throws Exception
+    {
+        final int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            port = probe.getLocalPort(); // free a moment ago: -a binds it (SO_REUSEADDR, as C)
+        }
+        final long start = System.nanoTime();
+        final Runs runs = run(1, new String[] {"-t", "20"}, "-t", "20", "-i", "20000", "-e", "5", "-u", "10");
+        final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(0, runs.client().exitCode(), runs::toString);
+        assertTrue(ms >= 80, "4 sleeps of 20 ms (rounds 0, 5, 10, 15), took " + ms + " ms");
+        assertEquals(2, all(SENDCOUNT_PPS, runs.client().out()).size(), runs::toString);
+
+        final Runs bound = run(1, new String[] {"-t", "3"}, "-t", "3", "-a", "" + port);
+        assertEquals(0, bound.client().exitCode(), bound::toString);
+        assertTrue(bound.client().out().contains("client 0 bind Success port:" + port + " IP:127.0.0.1"), bound::toString);
     }
 
     @Test

@@ -16,5 +16,6 @@ module io.rdmasockets.testsuite {
     exports io.rdmasockets.testsuite.rsocket;
     exports io.rdmasockets.testsuite.rsocket.engine;
     exports io.rdmasockets.testsuite.rsocket.posix;
+    exports io.rdmasockets.testsuite.nio;
 
 }

@@ -14,4 +14,5 @@ module io.rdmasockets.tools {
     opens io.rdmasockets.tools to info.picocli;
     opens io.rdmasockets.tools.bench to info.picocli;
     opens io.rdmasockets.tools.stream to info.picocli;
+    opens io.rdmasockets.tools.echo to info.picocli;
 }

@@ -4,6 +4,8 @@ import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.tools.bench.BenchIostreamCommand;
 import io.rdmasockets.tools.bench.BenchStreamCommand;
 import io.rdmasockets.tools.bench.BenchVerbsCommand;
+import io.rdmasockets.tools.echo.EchoClientCommand;
+import io.rdmasockets.tools.echo.EchoServerCommand;
 import io.rdmasockets.tools.stream.IostreamCommand;
 import io.rdmasockets.tools.stream.StreamCommand;
 import picocli.CommandLine;
@@ -35,10 +37,12 @@ import java.util.concurrent.ExecutionException;
         "  rsock iostream  /  rsock iostream -s 127.0.0.1",
         "  rsock bench-stream --provider tcp", "  rsock bench-iostream --provider tcp",
         "  rsock bench-verbs --provider tcp -S 64,4k -d 5s",
+        "  rsock echo-server -s 127.0.0.1 -r 7895 -n 1  /  rsock echo-client -d 127.0.0.1 -p 7895 -a 0 -i 0 -u 100",
         "", "Run 'rsock COMMAND --help' for a command's options."},
     subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, IostreamCommand.class,
         VerbsDemoCommand.class,
-        BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class, BatchCommand.class})
+        BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class, BatchCommand.class,
+        EchoServerCommand.class, EchoClientCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */

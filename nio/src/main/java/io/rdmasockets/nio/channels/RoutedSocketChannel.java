@@ -15,12 +15,13 @@ import java.net.ProtocolFamily;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
@@ -63,6 +64,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private volatile InetSocketAddress remote;
+    private SocketAdaptor adaptor;
 
     RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final ProtocolFamily family)
     {
@@ -304,13 +306,22 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             }
             connectPending = true;
         }
-        // Blocking: outside the state lock, so that close (and the interrupt that closes) can reach it.
+        return connectBlocking(s, isa, 0);
+    }
+
+    /**
+     * The blocking connect of an rsocket, outside the state lock so that close (and the interrupt that
+     * closes) can reach it.
+     */
+    private boolean connectBlocking(final StreamRsocket s, final InetSocketAddress isa, final int timeoutMs)
+        throws IOException
+    {
         boolean done = false;
         ErrnoException failure = null;
         try
         {
             begin();
-            s.connect(isa);
+            s.connect(isa, timeoutMs);
             done = true;
         }
         catch (final ErrnoException e)
@@ -330,9 +341,59 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         if (null != failure)
         {
             close();
+            if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
+            {
+                throw (IOException)new SocketTimeoutException("Connect timed out").initCause(failure);
+            }
             throw RsocketSupport.exception(failure, "connect to " + isa);
         }
         return true;
+    }
+
+    /**
+     * The socket adaptor's blocking connect with a time limit.
+     *
+     * @param address   the peer.
+     * @param timeoutMs the limit, 0 for none.
+     * @throws IOException as {@link #connect(SocketAddress)}, or {@link SocketTimeoutException}.
+     */
+    void connect(final SocketAddress address, final int timeoutMs) throws IOException
+    {
+        final InetSocketAddress isa;
+        final StreamRsocket s;
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connected)
+            {
+                throw new java.net.SocketException("Already connected");
+            }
+            if (connectPending)
+            {
+                throw new ConnectionPendingException();
+            }
+            isa = RsocketSupport.check(address);
+            decide(Router.Operation.CONNECT, isa);
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                try
+                {
+                    k.socket().connect(isa, timeoutMs);
+                    connected = true;
+                    return;
+                }
+                catch (final IOException e)
+                {
+                    close();
+                    throw e;
+                }
+            }
+            s = rs;
+            remote = isa;
+            connectPending = true;
+        }
+        connectBlocking(s, isa, timeoutMs);
     }
 
     @Override
@@ -771,12 +832,120 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     @Override
     public Socket socket()
     {
+        synchronized (stateLock)
+        {
+            if (null == adaptor)
+            {
+                try
+                {
+                    adaptor = new SocketAdaptor(this);
+                }
+                catch (final java.net.SocketException e)
+                {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return adaptor;
+        }
+    }
+
+    /**
+     * The socket adaptor's read: blocking, with its {@code SO_TIMEOUT}.
+     *
+     * @param dst       a heap buffer.
+     * @param timeoutMs how long to wait for data, 0 without limit.
+     * @return bytes read, or -1 at end of stream.
+     * @throws IOException {@link SocketTimeoutException} when the time ran out, or as {@link #read(ByteBuffer)}.
+     */
+    int blockingRead(final ByteBuffer dst, final int timeoutMs) throws IOException
+    {
+        if (!blocking)
+        {
+            throw new IllegalBlockingModeException();
+        }
         final SocketChannel k = kernel;
         if (null != k)
         {
-            return k.socket();
+            if (0 == timeoutMs)
+            {
+                return kernelRead(k, dst);
+            }
+            k.socket().setSoTimeout(timeoutMs);
+            final int n = k.socket().getInputStream().read(dst.array(), dst.arrayOffset() + dst.position(),
+                dst.remaining());
+            if (n > 0)
+            {
+                dst.position(dst.position() + n);
+            }
+            return n;
         }
-        throw new UnsupportedOperationException("socket() of an rsocket channel is not implemented yet");
+        if (0 == timeoutMs)
+        {
+            return read(dst);
+        }
+        readLock.lock();
+        try
+        {
+            final StreamRsocket s = readable();
+            if (null == s)
+            {
+                return -1;
+            }
+            final int position = dst.position();
+            int n = 0;
+            try
+            {
+                begin();
+                n = s.recv(readSegments.of(dst.array()), dst.arrayOffset() + position, dst.remaining(), 0, timeoutMs);
+            }
+            finally
+            {
+                end(n > 0 || isOpen());
+            }
+            if (n > 0)
+            {
+                dst.position(position + n);
+                return n;
+            }
+            if (0 == n)
+            {
+                return -1;
+            }
+            if (-Errno.EAGAIN.code() == n)
+            {
+                throw new SocketTimeoutException("Read timed out");
+            }
+            throw RsocketSupport.exception(-n, "read from " + remote);
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    /** @return bytes readable without blocking (the adaptor's {@code available()}). */
+    int available() throws IOException
+    {
+        ensureOpen();
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            return k.socket().getInputStream().available();
+        }
+        final StreamRsocket s = rs;
+        return null == s || !connected || inputShutdown ? 0 : (int)Math.min(Integer.MAX_VALUE, s.available());
+    }
+
+    /** @return whether input was shut down. */
+    boolean isInputShutdown()
+    {
+        return inputShutdown;
+    }
+
+    /** @return whether output was shut down. */
+    boolean isOutputShutdown()
+    {
+        return outputShutdown;
     }
 
     @Override

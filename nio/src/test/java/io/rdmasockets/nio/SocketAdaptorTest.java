@@ -86,6 +86,33 @@ class SocketAdaptorTest
         assertFalse(channel.isOpen());
     }
 
+    @Test
+    void shouldAcceptThroughTheServerSocketAdaptorWithATimeout() throws Exception
+    {
+        final ServerSocketChannel server = track(provider.openServerSocketChannel());
+        final java.net.ServerSocket ss = server.socket();
+        assertSame(server, ss.getChannel());
+        assertFalse(ss.isBound());
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        assertTrue(ss.isBound());
+        assertTrue(server.toString().contains("rsocket"), server.toString());
+        assertTrue(ss.getReuseAddress());
+        assertTrue(ss.getReceiveBufferSize() > 0);
+        ss.setSoTimeout(200);
+        assertThrows(SocketTimeoutException.class, ss::accept);
+        assertTrue(server.isOpen(), "a timeout leaves the server open");
+
+        final SocketChannel client = track(provider.openSocketChannel());
+        client.connect(ss.getLocalSocketAddress());
+        final Socket accepted = track(ss.accept());
+        assertTrue(accepted.isConnected());
+        assertEquals(client.getLocalAddress(), accepted.getRemoteSocketAddress());
+        ss.close();
+        assertTrue(ss.isClosed());
+        assertFalse(server.isOpen());
+    }
+
     /**
      * Readers blocked on rsockets must not pin their carriers: with every carrier (2 here) taken by a
      * pinned reader, the virtual thread that writes to them could never run.

@@ -49,6 +49,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     private volatile ServerSocketChannel kernel;
     private volatile StreamRsocket rs;
     private volatile boolean blocking = true;
+    private ServerSocketAdaptor adaptor;
 
     RoutedServerSocketChannel(final SelectorProvider provider, final Stacks stacks, final ProtocolFamily family)
     {
@@ -184,12 +185,38 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     @Override
     public SocketChannel accept() throws IOException
     {
+        return accept(0);
+    }
+
+    /**
+     * @param timeoutMs for a blocking accept, how long to wait; 0 without limit (the adaptor's SO_TIMEOUT).
+     * @return the accepted channel, or null when non-blocking and none is pending, or when the time ran out.
+     * @throws IOException as {@link #accept()}.
+     */
+    SocketChannel accept(final int timeoutMs) throws IOException
+    {
         final ServerSocketChannel k = kernel;
         if (null != k)
         {
             try
             {
-                final SocketChannel accepted = k.accept();
+                final SocketChannel accepted;
+                if (timeoutMs > 0 && blocking)
+                {
+                    k.socket().setSoTimeout(timeoutMs);
+                    try
+                    {
+                        accepted = k.socket().accept().getChannel();
+                    }
+                    catch (final java.net.SocketTimeoutException e)
+                    {
+                        return null;
+                    }
+                }
+                else
+                {
+                    accepted = k.accept();
+                }
                 return null == accepted ? null : new RoutedSocketChannel(provider(), stacks, accepted);
             }
             catch (final AsynchronousCloseException e)
@@ -207,7 +234,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
             {
                 throw new NotYetBoundException();
             }
-            final boolean wait = blocking;
+            boolean wait = blocking;
             StreamRsocket accepted = null;
             try
             {
@@ -215,13 +242,29 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 {
                     begin();
                 }
-                accepted = s.accept();
+                accepted = s.accept(wait ? timeoutMs : 0);
             }
             catch (final ErrnoException e)
             {
-                if (Errno.EAGAIN.code() == e.errno() && !wait)
+                if (Errno.EAGAIN.code() == e.errno() && (!wait || timeoutMs > 0))
                 {
+                    if (wait)
+                    {
+                        end(true);
+                        wait = false;
+                    }
                     return null;
+                }
+                if (Errno.EINTR.code() == e.errno())
+                {
+                    // The wait saw the interrupt before the interruptor closed the channel: finish its work.
+                    close();
+                    if (wait)
+                    {
+                        wait = false;
+                        end(false);
+                    }
+                    throw new java.nio.channels.ClosedByInterruptException();
                 }
                 if (isOpen())
                 {
@@ -250,13 +293,23 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     @Override
     public ServerSocket socket()
     {
-        final ServerSocketChannel k = kernel;
-        if (null != k)
+        synchronized (stateLock)
         {
-            return k.socket();
+            if (null == adaptor)
+            {
+                try
+                {
+                    adaptor = new ServerSocketAdaptor(this);
+                }
+                catch (final IOException e)
+                {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return adaptor;
         }
-        throw new UnsupportedOperationException("socket() of an rsocket server channel is not implemented yet");
     }
+
 
     @Override
     public SocketAddress getLocalAddress() throws IOException

@@ -340,6 +340,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         }
         if (null != failure)
         {
+            checkInterrupted(-failure.errno());
             close();
             if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
             {
@@ -604,6 +605,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                 end(n > 0 || (0 == n && isOpen()));
             }
         }
+        checkInterrupted(n);
         if (n > 0)
         {
             dst.position(position + n);
@@ -748,6 +750,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                 end(n > 0);
             }
         }
+        checkInterrupted(n);
         if (n > 0)
         {
             src.position(position + n);
@@ -762,6 +765,19 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             throw new ClosedChannelException();
         }
         throw RsocketSupport.exception(-n, "write to " + remote);
+    }
+
+    /**
+     * An engine wait that saw the interrupt before the channel's interruptor closed the channel: finish what
+     * the interruptor does (close), and report it as the JDK does.
+     */
+    private void checkInterrupted(final int n) throws IOException
+    {
+        if (-Errno.EINTR.code() == n)
+        {
+            close();
+            throw new java.nio.channels.ClosedByInterruptException();
+        }
     }
 
     /** @return a segment over the whole backing array or direct buffer (cached: no allocation when reused). */
@@ -902,6 +918,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 end(n > 0 || isOpen());
             }
+            checkInterrupted(n);
             if (n > 0)
             {
                 dst.position(position + n);

@@ -23,6 +23,18 @@ public interface Router
      */
     boolean useRsocket(Operation operation, InetSocketAddress address);
 
+    /**
+     * Whether a connect routed to rsockets may fall back to a kernel TCP connect when RDMA cannot reach the
+     * destination: no verbs provider or route, no rsocket listener there, or no answer.
+     *
+     * @param destination the remote address.
+     * @return true to fall back (the default), false to report the rsocket failure.
+     */
+    default boolean fallbackToTcp(final InetSocketAddress destination)
+    {
+        return true;
+    }
+
     /** @return a router that makes every socket an rsocket. */
     static Router allRsockets()
     {

@@ -306,7 +306,21 @@ class RdmaSelectorProviderTest
         final ServerSocketChannel server = listen(new InetSocketAddress(RSOCKET_HOST, 0));
         final InetSocketAddress address = (InetSocketAddress)server.getLocalAddress();
         server.close();
-        final SocketChannel client = track(provider.openSocketChannel());
+        final RdmaSelectorProvider noFallback = new RdmaSelectorProvider(new Router()
+        {
+            @Override
+            public boolean useRsocket(final Operation operation, final InetSocketAddress a)
+            {
+                return true;
+            }
+
+            @Override
+            public boolean fallbackToTcp(final InetSocketAddress destination)
+            {
+                return false;
+            }
+        });
+        final SocketChannel client = track(noFallback.openSocketChannel());
         final IOException e = assertThrows(IOException.class, () -> client.connect(address));
         assertInstanceOf(java.net.ConnectException.class, e, e.toString());
         assertTrue(e.getMessage().startsWith("ECONNREFUSED"), e.getMessage());

@@ -55,7 +55,8 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     private final CopyOnWriteArrayList<HybridKey> keys = new CopyOnWriteArrayList<>();
     private final SegmentCache readSegments = new SegmentCache();
     private final SegmentCache writeSegments = new SegmentCache();
-    private final Map<SocketOption<?>, Object> pendingOptions = new LinkedHashMap<>();
+    /** Every option set, so that the stack decided later (or a fallback to TCP) gets them. */
+    private final Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
     private volatile SocketChannel kernel;
     private volatile StreamRsocket rs;
     private volatile boolean blocking = true;
@@ -158,33 +159,92 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         }
         if (stacks.router().useRsocket(operation, address))
         {
-            final StreamRsocket s = stacks.openRsocket();
-            s.nonblocking(!blocking);
-            for (final Map.Entry<SocketOption<?>, Object> e : pendingOptions.entrySet())
+            try
             {
-                if (OptionValues.SOCKET_OPTIONS.contains(e.getKey()))
+                final StreamRsocket s = stacks.openRsocket();
+                s.nonblocking(!blocking);
+                for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
                 {
-                    setRsocketOption(s, e.getKey(), e.getValue());
+                    if (OptionValues.SOCKET_OPTIONS.contains(e.getKey()))
+                    {
+                        setRsocketOption(s, e.getKey(), e.getValue());
+                    }
                 }
+                rs = s;
+                Routing.decided(operation, address, "rsocket");
             }
-            rs = s;
+            catch (final IOException e)
+            {
+                if (Router.Operation.CONNECT != operation || !stacks.router().fallbackToTcp(address))
+                {
+                    throw e;
+                }
+                Routing.fellBack(operation, address, e.getMessage());
+                becomeKernel();
+            }
         }
         else
         {
-            final SocketChannel k = null == family ? stacks.kernel().openSocketChannel() :
-                stacks.kernel().openSocketChannel(family);
-            k.configureBlocking(blocking);
-            for (final Map.Entry<SocketOption<?>, Object> e : pendingOptions.entrySet())
-            {
-                setKernelOption(k, e.getKey(), e.getValue());
-            }
-            kernel = k;
+            becomeKernel();
+            Routing.decided(operation, address, "kernel");
         }
-        pendingOptions.clear();
+        rescanKeys();
+    }
+
+    /** Opens the JDK socket this channel delegates to, with the options set so far; under the state lock. */
+    private void becomeKernel() throws IOException
+    {
+        final SocketChannel k = null == family ? stacks.kernel().openSocketChannel() :
+            stacks.kernel().openSocketChannel(family);
+        try
+        {
+            k.configureBlocking(blocking);
+            for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
+            {
+                if (k.supportedOptions().contains(e.getKey()))
+                {
+                    setKernelOption(k, e.getKey(), e.getValue());
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            k.close();
+            throw e;
+        }
+        kernel = k;
+    }
+
+    private void rescanKeys()
+    {
         for (final HybridKey key : keys)
         {
             key.selector.rescan();
         }
+    }
+
+    /**
+     * A routed connect that failed in a way TCP may not (no RDMA route, no rsocket listener, no answer)
+     * becomes a kernel connect, when the router allows it; under the state lock. The rsocket is closed.
+     *
+     * @return the kernel socket to connect, or null when the failure stands.
+     */
+    private SocketChannel fallBack(final InetSocketAddress isa, final int errno) throws IOException
+    {
+        if (!Routing.fallsBack(errno) || !stacks.router().fallbackToTcp(isa) || !isOpen())
+        {
+            return null;
+        }
+        Routing.fellBack(Router.Operation.CONNECT, isa, io.rdmasockets.common.Errno.nameOf(errno));
+        final StreamRsocket old = rs;
+        rs = null;
+        if (null != old)
+        {
+            old.close();
+        }
+        becomeKernel();
+        rescanKeys();
+        return kernel;
     }
 
     @SuppressWarnings("unchecked")
@@ -254,6 +314,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     {
         final InetSocketAddress isa;
         final StreamRsocket s;
+        SocketChannel k;
         synchronized (stateLock)
         {
             ensureOpen();
@@ -267,53 +328,82 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             }
             isa = RsocketSupport.check(address);
             decide(Router.Operation.CONNECT, isa);
-            final SocketChannel k = kernel;
-            if (null != k)
-            {
-                try
-                {
-                    final boolean done = k.connect(isa);
-                    connected = done;
-                    connectPending = !done;
-                    return done;
-                }
-                catch (final AsynchronousCloseException e)
-                {
-                    close();
-                    throw e;
-                }
-            }
+            k = kernel;
             s = rs;
             remote = isa;
-            if (!blocking)
+            connectPending = true;
+            if (null == k && !blocking)
             {
                 try
                 {
                     s.connect(isa);
                     connected = true;
+                    connectPending = false;
                     return true;
                 }
                 catch (final ErrnoException e)
                 {
                     if (Errno.EINPROGRESS.code() == e.errno())
                     {
-                        connectPending = true;
                         return false;
                     }
-                    remote = null;
-                    throw RsocketSupport.exception(e, "connect to " + isa);
+                    k = fallBack(isa, e.errno());
+                    if (null == k)
+                    {
+                        connectPending = false;
+                        remote = null;
+                        throw RsocketSupport.exception(e, "connect to " + isa);
+                    }
                 }
             }
-            connectPending = true;
         }
-        return connectBlocking(s, isa, 0);
+        if (null != k)
+        {
+            return kernelConnect(k, isa, -1);
+        }
+        return rsocketConnect(s, isa, 0);
+    }
+
+    /**
+     * Connects the JDK socket, outside the state lock so that close can reach a blocking connect.
+     *
+     * @param timeoutMs -1 for {@link SocketChannel#connect}, else the adaptor's timed connect (0: no limit).
+     */
+    private boolean kernelConnect(final SocketChannel k, final InetSocketAddress isa, final int timeoutMs)
+        throws IOException
+    {
+        try
+        {
+            final boolean done;
+            if (timeoutMs < 0)
+            {
+                done = k.connect(isa);
+            }
+            else
+            {
+                k.socket().connect(isa, timeoutMs);
+                done = true;
+            }
+            synchronized (stateLock)
+            {
+                connected = done;
+                connectPending = !done;
+            }
+            return done;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // As the JDK: a failed connect closes the channel.
+            close();
+            throw e;
+        }
     }
 
     /**
      * The blocking connect of an rsocket, outside the state lock so that close (and the interrupt that
-     * closes) can reach it.
+     * closes) can reach it; falls back to TCP as {@link #fallBack} says.
      */
-    private boolean connectBlocking(final StreamRsocket s, final InetSocketAddress isa, final int timeoutMs)
+    private boolean rsocketConnect(final StreamRsocket s, final InetSocketAddress isa, final int timeoutMs)
         throws IOException
     {
         boolean done = false;
@@ -332,23 +422,36 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         {
             synchronized (stateLock)
             {
-                connectPending = false;
+                connectPending = !done && null != failure;
                 connected = done;
             }
             // A failure of the connect itself is reported below; one caused by a close or an interrupt here.
             end(done || isOpen());
         }
-        if (null != failure)
+        if (null == failure)
         {
-            checkInterrupted(-failure.errno());
-            close();
-            if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
-            {
-                throw (IOException)new SocketTimeoutException("Connect timed out").initCause(failure);
-            }
-            throw RsocketSupport.exception(failure, "connect to " + isa);
+            return true;
         }
-        return true;
+        checkInterrupted(-failure.errno());
+        final SocketChannel k;
+        synchronized (stateLock)
+        {
+            k = fallBack(isa, failure.errno());
+        }
+        if (null != k)
+        {
+            return kernelConnect(k, isa, timeoutMs > 0 ? timeoutMs : -1);
+        }
+        synchronized (stateLock)
+        {
+            connectPending = false;
+        }
+        close();
+        if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
+        {
+            throw (IOException)new SocketTimeoutException("Connect timed out").initCause(failure);
+        }
+        throw RsocketSupport.exception(failure, "connect to " + isa);
     }
 
     /**
@@ -362,6 +465,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     {
         final InetSocketAddress isa;
         final StreamRsocket s;
+        final SocketChannel k;
         synchronized (stateLock)
         {
             ensureOpen();
@@ -375,26 +479,19 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             }
             isa = RsocketSupport.check(address);
             decide(Router.Operation.CONNECT, isa);
-            final SocketChannel k = kernel;
-            if (null != k)
-            {
-                try
-                {
-                    k.socket().connect(isa, timeoutMs);
-                    connected = true;
-                    return;
-                }
-                catch (final IOException e)
-                {
-                    close();
-                    throw e;
-                }
-            }
+            k = kernel;
             s = rs;
             remote = isa;
             connectPending = true;
         }
-        connectBlocking(s, isa, timeoutMs);
+        if (null != k)
+        {
+            kernelConnect(k, isa, timeoutMs);
+        }
+        else
+        {
+            rsocketConnect(s, isa, timeoutMs);
+        }
     }
 
     @Override
@@ -406,14 +503,18 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             synchronized (stateLock)
             {
                 ensureOpen();
+                if (connected)
+                {
+                    return true;
+                }
             }
             try
             {
                 final boolean done = k.finishConnect();
-                if (done)
+                synchronized (stateLock)
                 {
-                    connected = true;
-                    connectPending = false;
+                    connected = done;
+                    connectPending = !done;
                 }
                 return done;
             }
@@ -446,18 +547,22 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                 RsocketSupport.await(s, StreamRsocket.POLLOUT);
             }
             done = connectOutcome(s);
-            return done;
         }
         finally
         {
             if (blocking)
             {
-                end(done);
+                end(done || isOpen());
             }
         }
+        // A fallback to TCP leaves a kernel connect under way: the caller finishes it as any other.
+        return done || (null != kernel && finishConnect());
     }
 
-    /** @return true once connected, false while connecting; throws (and closes) when the connect failed. */
+    /**
+     * @return true once connected, false while connecting (or after falling back to TCP); throws (and closes)
+     *         when the connect failed.
+     */
     private boolean connectOutcome(final StreamRsocket s) throws IOException
     {
         final int state = s.state();
@@ -478,6 +583,15 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                 err = Errno.ECONNREFUSED.code();
             }
             final InetSocketAddress to = remote;
+            final SocketChannel k;
+            synchronized (stateLock)
+            {
+                k = fallBack(to, err);
+            }
+            if (null != k)
+            {
+                return kernelConnect(k, to, -1);
+            }
             close();
             throw RsocketSupport.exception(err, "connect to " + to);
         }
@@ -1031,8 +1145,9 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                     throw new UnsupportedOperationException("'" + name + "' not supported");
                 }
                 KernelDefaults.check(name, value);
-                pendingOptions.put(name, value);
             }
+            // Kept for a stack decided later, and for a fallback to TCP.
+            options.put(name, value);
             return this;
         }
     }
@@ -1058,7 +1173,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 throw new UnsupportedOperationException("'" + name + "' not supported");
             }
-            final Object pending = pendingOptions.get(name);
+            final Object pending = options.get(name);
             return name.type().cast(null != pending ? pending : KernelDefaults.socket(name));
         }
     }

@@ -6,6 +6,8 @@
  */
 module io.rdmasockets.nio {
     requires transitive io.rdmasockets.rsocket;
+    // Only the agent (rsock run) uses it, and the JVM resolves it whenever an agent is loaded.
+    requires static java.instrument;
 
     exports io.rdmasockets.nio;
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.ExecutionException;
         "", "Run 'rsock COMMAND --help' for a command's options."},
     subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, IostreamCommand.class,
         VerbsDemoCommand.class,
-        BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class, BatchCommand.class})
+        BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class, BatchCommand.class,
+        RunCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */

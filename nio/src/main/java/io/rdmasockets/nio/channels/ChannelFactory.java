@@ -49,7 +49,7 @@ public final class ChannelFactory
      */
     public AbstractSelector selector() throws IOException
     {
-        return new HybridSelector(provider, stacks.config().pollingTimeUs());
+        return new HybridSelector(provider, stacks.kernel(), stacks.config().pollingTimeUs());
     }
 
     /**

@@ -19,7 +19,7 @@ final class HybridKey extends AbstractSelectionKey
     /** Written by the selecting thread only (under the selector's lock), read by anyone. */
     private volatile int readyOps;
     /** The key in the JDK selector (kernel channels); selecting thread only. */
-    SelectionKey innerKey;
+    volatile SelectionKey innerKey;
     /** The select operation that last updated this key, so a key counts once per operation. */
     long updatedIn;
     /** Index in the selector's key list; selecting thread only. */

@@ -70,13 +70,15 @@ public final class HybridSelector extends AbstractSelector
 
     /**
      * @param provider  the provider that made it.
+     * @param kernel    the JDK's provider, for the selector inside.
      * @param pollingUs microseconds a select polls the rsockets before it blocks (rsocket's {@code polling_time}).
      * @throws IOException when the JDK selector cannot be opened.
      */
-    public HybridSelector(final SelectorProvider provider, final long pollingUs) throws IOException
+    public HybridSelector(final SelectorProvider provider, final SelectorProvider kernel, final long pollingUs)
+        throws IOException
     {
         super(provider);
-        this.inner = SelectorProvider.provider().openSelector();
+        this.inner = kernel.openSelector();
         this.pollingNs = TimeUnit.MICROSECONDS.toNanos(Math.max(0, pollingUs));
     }
 

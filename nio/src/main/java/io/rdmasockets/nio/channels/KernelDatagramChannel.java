@@ -23,6 +23,7 @@ import java.util.Set;
 final class KernelDatagramChannel extends DatagramChannel implements HybridChannel
 {
     private final DatagramChannel delegate;
+    private final KeyList keys = new KeyList();
 
     KernelDatagramChannel(final SelectorProvider provider, final DatagramChannel delegate)
     {
@@ -152,6 +153,10 @@ final class KernelDatagramChannel extends DatagramChannel implements HybridChann
     @Override
     protected void implConfigureBlocking(final boolean block) throws IOException
     {
+        if (block)
+        {
+            keys.releaseCancelled();
+        }
         delegate.configureBlocking(block);
     }
 
@@ -165,6 +170,28 @@ final class KernelDatagramChannel extends DatagramChannel implements HybridChann
     public StreamRsocket rsocket()
     {
         return null;
+    }
+
+
+    @Override
+
+    public void keyAdded(final HybridKey key)
+
+    {
+
+        keys.add(key);
+
+    }
+
+
+    @Override
+
+    public void keyRemoved(final HybridKey key)
+
+    {
+
+        keys.remove(key);
+
     }
 
     @Override

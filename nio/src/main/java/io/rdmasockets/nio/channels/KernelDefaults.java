@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +25,7 @@ final class KernelDefaults
 
         static
         {
-            try (SocketChannel prototype = SelectorProvider.provider().openSocketChannel())
+            try (SocketChannel prototype = KernelProvider.get().openSocketChannel())
             {
                 OPTIONS = prototype.supportedOptions();
                 for (final SocketOption<?> o : OPTIONS)

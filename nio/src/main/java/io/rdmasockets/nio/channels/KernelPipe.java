@@ -39,6 +39,7 @@ final class KernelPipe extends Pipe
     static final class Source extends SourceChannel implements HybridChannel
     {
         private final SourceChannel delegate;
+        private final KeyList keys = new KeyList();
 
         Source(final SelectorProvider provider, final SourceChannel delegate)
         {
@@ -73,6 +74,10 @@ final class KernelPipe extends Pipe
         @Override
         protected void implConfigureBlocking(final boolean block) throws IOException
         {
+            if (block)
+            {
+                keys.releaseCancelled();
+            }
             delegate.configureBlocking(block);
         }
 
@@ -88,6 +93,28 @@ final class KernelPipe extends Pipe
             return null;
         }
 
+
+        @Override
+
+        public void keyAdded(final HybridKey key)
+
+        {
+
+            keys.add(key);
+
+        }
+
+
+        @Override
+
+        public void keyRemoved(final HybridKey key)
+
+        {
+
+            keys.remove(key);
+
+        }
+
         @Override
         public int readyOps(final int events, final int interest)
         {
@@ -99,6 +126,7 @@ final class KernelPipe extends Pipe
     static final class Sink extends SinkChannel implements HybridChannel
     {
         private final SinkChannel delegate;
+        private final KeyList keys = new KeyList();
 
         Sink(final SelectorProvider provider, final SinkChannel delegate)
         {
@@ -133,6 +161,10 @@ final class KernelPipe extends Pipe
         @Override
         protected void implConfigureBlocking(final boolean block) throws IOException
         {
+            if (block)
+            {
+                keys.releaseCancelled();
+            }
             delegate.configureBlocking(block);
         }
 
@@ -146,6 +178,28 @@ final class KernelPipe extends Pipe
         public StreamRsocket rsocket()
         {
             return null;
+        }
+
+
+        @Override
+
+        public void keyAdded(final HybridKey key)
+
+        {
+
+            keys.add(key);
+
+        }
+
+
+        @Override
+
+        public void keyRemoved(final HybridKey key)
+
+        {
+
+            keys.remove(key);
+
         }
 
         @Override

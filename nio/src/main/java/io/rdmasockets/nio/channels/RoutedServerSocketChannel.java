@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,7 +43,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     private final ProtocolFamily family;
     private final Object stateLock = new Object();
     private final ReentrantLock acceptLock = new ReentrantLock();
-    private final CopyOnWriteArrayList<HybridKey> keys = new CopyOnWriteArrayList<>();
+    private final KeyList keys = new KeyList();
     private final Map<SocketOption<?>, Object> pendingOptions = new LinkedHashMap<>();
     private volatile ServerSocketChannel kernel;
     private volatile StreamRsocket rs;
@@ -161,10 +160,8 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 kernel = k;
             }
             pendingOptions.clear();
-            for (final HybridKey key : keys)
-            {
-                key.selector.rescan();
-            }
+            Routing.decided(Router.Operation.ACCEPT, isa, null != rs ? "rsocket" : "kernel");
+            keys.rescan();
             return this;
         }
     }
@@ -421,6 +418,10 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     {
         synchronized (stateLock)
         {
+            if (block)
+            {
+                keys.releaseCancelled();
+            }
             final ServerSocketChannel k = kernel;
             if (null != k)
             {

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,7 +51,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object stateLock = new Object();
-    private final CopyOnWriteArrayList<HybridKey> keys = new CopyOnWriteArrayList<>();
+    private final KeyList keys = new KeyList();
     private final SegmentCache readSegments = new SegmentCache();
     private final SegmentCache writeSegments = new SegmentCache();
     /** Every option set, so that the stack decided later (or a fallback to TCP) gets them. */
@@ -217,10 +216,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
 
     private void rescanKeys()
     {
-        for (final HybridKey key : keys)
-        {
-            key.selector.rescan();
-        }
+        keys.rescan();
     }
 
     /**
@@ -1223,6 +1219,10 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     {
         synchronized (stateLock)
         {
+            if (block)
+            {
+                keys.releaseCancelled();
+            }
             final SocketChannel k = kernel;
             if (null != k)
             {

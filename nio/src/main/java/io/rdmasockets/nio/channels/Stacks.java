@@ -17,7 +17,7 @@ import java.nio.channels.spi.SelectorProvider;
 public final class Stacks
 {
     private final Router router;
-    private final SelectorProvider kernel = SelectorProvider.provider();
+    private final SelectorProvider kernel = KernelProvider.get();
     private volatile VerbsProvider verbs;
     private final RsocketConfig config;
 

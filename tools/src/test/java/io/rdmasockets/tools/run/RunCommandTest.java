@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,12 +28,13 @@ class RunCommandTest
 {
     @ParameterizedTest
     @CsvSource({"PlainSocketProgram, all, echo hello", "PlainSocketProgram, none, echo hello",
-        "HttpProgram, all, http 200 hello over http", "HttpProgram, none, http 200 hello over http"})
+        "HttpProgram, all, http 200 hello over http", "HttpProgram, none, http 200 hello over http",
+        "NettyEchoProgram, all, netty netty over rdmasockets", "NettyEchoProgram, none, netty netty over rdmasockets"})
     void shouldRouteAnUnmodifiedProgram(final String program, final String route, final String expected)
         throws Exception
     {
         final String java = ProcessHandle.current().info().command().orElseThrow();
-        final List<String> appCommand = List.of(java, "-cp", testClasses().toString(),
+        final List<String> appCommand = List.of(java, "-cp", testClasses() + File.pathSeparator + nettyJars(),
             "io.rdmasockets.tools.run." + program);
         final Path agent = RunCommandAccess.agentJar();
         try
@@ -59,6 +61,14 @@ class RunCommandTest
         {
             Files.deleteIfExists(agent);
         }
+    }
+
+    /** @return Netty's jars from this JVM's class path: the application's own libraries. */
+    private static String nettyJars()
+    {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> Path.of(e).getFileName().toString().startsWith("netty-"))
+            .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     private static Path testClasses() throws IOException

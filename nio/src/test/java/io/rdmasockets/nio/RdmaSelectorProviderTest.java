@@ -326,4 +326,31 @@ class RdmaSelectorProviderTest
         assertTrue(e.getMessage().startsWith("ECONNREFUSED"), e.getMessage());
         assertFalse(client.isOpen());
     }
+
+    /** As Netty's testsuite: a server on the wildcard address, a client connecting to what it reports. */
+    @Test
+    void shouldConnectToTheWildcardAddressAServerReports() throws Exception
+    {
+        final RdmaSelectorProvider all = new RdmaSelectorProvider(new Router()
+        {
+            @Override
+            public boolean useRsocket(final Operation operation, final InetSocketAddress address)
+            {
+                return true;
+            }
+
+            @Override
+            public boolean fallbackToTcp(final InetSocketAddress destination)
+            {
+                return false;
+            }
+        });
+        final ServerSocketChannel server = track(all.openServerSocketChannel()).bind(new InetSocketAddress(0));
+        final InetSocketAddress reported = (InetSocketAddress)server.getLocalAddress();
+        assertTrue(reported.getAddress().isAnyLocalAddress(), reported.toString());
+        final SocketChannel client = track(all.openSocketChannel());
+        assertTrue(client.connect(reported));
+        assertTrue(client.toString().contains("rsocket"), client.toString());
+        assertNotNull(track(server.accept()));
+    }
 }

@@ -322,7 +322,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 throw new ConnectionPendingException();
             }
-            isa = RsocketSupport.check(address);
+            isa = RsocketSupport.remote(RsocketSupport.check(address));
             decide(Router.Operation.CONNECT, isa);
             k = kernel;
             s = rs;
@@ -473,7 +473,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 throw new ConnectionPendingException();
             }
-            isa = RsocketSupport.check(address);
+            isa = RsocketSupport.remote(RsocketSupport.check(address));
             decide(Router.Operation.CONNECT, isa);
             k = kernel;
             s = rs;

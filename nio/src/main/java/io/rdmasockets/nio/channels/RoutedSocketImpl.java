@@ -103,8 +103,10 @@ final class RoutedSocketImpl extends SocketImpl
     @Override
     protected void bind(final InetAddress host, final int port) throws IOException
     {
-        // Whether this becomes a client or a server is known only at listen or connect.
+        // Whether this becomes a client or a server is known only at listen or connect. As the JDK's own
+        // implementation, the address field keeps the host bound to (ServerSocket.getInetAddress reads it).
         bindAddress = new InetSocketAddress(host, port);
+        address = host;
         localport = port;
     }
 
@@ -125,6 +127,10 @@ final class RoutedSocketImpl extends SocketImpl
         server.bind(bindAddress, backlog);
         final InetSocketAddress local = (InetSocketAddress)server.getLocalAddress();
         this.localport = local.getPort();
+        if (null == address)
+        {
+            this.address = local.getAddress();
+        }
     }
 
     private static <T> void copy(final RoutedSocketChannel from, final ServerSocketChannel to, final SocketOption<T> o)

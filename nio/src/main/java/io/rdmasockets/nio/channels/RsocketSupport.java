@@ -74,6 +74,52 @@ final class RsocketSupport
     }
 
     /**
+     * @param address a connect's destination, checked.
+     * @return it, or the loopback address of its family for a wildcard address, as the JDK's channels do
+     *         (connecting to 0.0.0.0 reaches this host).
+     */
+    static InetSocketAddress remote(final InetSocketAddress address)
+    {
+        final java.net.InetAddress ia = address.getAddress();
+        if (!ia.isAnyLocalAddress())
+        {
+            return address;
+        }
+        final java.net.InetAddress loopback = ia instanceof java.net.Inet6Address ?
+            java.net.InetAddress.getLoopbackAddress() instanceof java.net.Inet6Address ?
+                java.net.InetAddress.getLoopbackAddress() : inet6Loopback() :
+            java.net.InetAddress.getLoopbackAddress() instanceof java.net.Inet4Address ?
+                java.net.InetAddress.getLoopbackAddress() : inet4Loopback();
+        return new InetSocketAddress(loopback, address.getPort());
+    }
+
+    private static java.net.InetAddress inet4Loopback()
+    {
+        try
+        {
+            return java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        }
+        catch (final java.net.UnknownHostException e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.net.InetAddress inet6Loopback()
+    {
+        try
+        {
+            final byte[] b = new byte[16];
+            b[15] = 1;
+            return java.net.InetAddress.getByAddress(b);
+        }
+        catch (final java.net.UnknownHostException e)
+        {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * @param dst a buffer to read into.
      * @throws IllegalArgumentException when it is read-only, as the JDK's channels.
      */

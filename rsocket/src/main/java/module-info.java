@@ -14,7 +14,7 @@ module io.rdmasockets.rsocket {
     exports io.rdmasockets.rsocket.posix;
     // The conformance suites drive the engine directly (states, raw peers, leak counters); the rstream
     // port in the tools runs the same loop over the engine and over JDK sockets.
-    exports io.rdmasockets.rsocket.engine to io.rdmasockets.testsuite, io.rdmasockets.tools;
+    exports io.rdmasockets.rsocket.engine to io.rdmasockets.testsuite, io.rdmasockets.tools, io.rdmasockets.nio;
     exports io.rdmasockets.rsocket.protocol to io.rdmasockets.testsuite;
-    exports io.rdmasockets.rsocket.config to io.rdmasockets.testsuite, io.rdmasockets.tools;
+    exports io.rdmasockets.rsocket.config to io.rdmasockets.testsuite, io.rdmasockets.tools, io.rdmasockets.nio;
 }

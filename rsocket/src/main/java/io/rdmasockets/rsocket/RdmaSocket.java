@@ -2,6 +2,7 @@ package io.rdmasockets.rsocket;
 
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.engine.OptionValues;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 import io.rdmasockets.verbs.Verbs;
 import io.rdmasockets.verbs.VerbsProvider;

@@ -1,6 +1,7 @@
 package io.rdmasockets.rsocket;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.engine.SegmentCache;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;

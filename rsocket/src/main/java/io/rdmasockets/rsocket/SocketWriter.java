@@ -1,6 +1,7 @@
 package io.rdmasockets.rsocket;
 
 import io.rdmasockets.common.Errno;
+import io.rdmasockets.rsocket.engine.SegmentCache;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

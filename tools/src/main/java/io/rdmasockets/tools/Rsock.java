@@ -42,7 +42,7 @@ import java.util.concurrent.ExecutionException;
     subcommands = {DevicesCommand.class, DemoCommand.class, StreamCommand.class, IostreamCommand.class,
         VerbsDemoCommand.class,
         BenchVerbsCommand.class, BenchStreamCommand.class, BenchIostreamCommand.class, BatchCommand.class,
-        EchoServerCommand.class, EchoClientCommand.class})
+        EchoServerCommand.class, EchoClientCommand.class, RunCommand.class})
 public final class Rsock implements Runnable
 {
     /** Exit code of a command whose checks or run failed. */

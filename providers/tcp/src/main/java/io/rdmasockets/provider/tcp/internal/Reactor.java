@@ -1,5 +1,6 @@
 package io.rdmasockets.provider.tcp.internal;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
@@ -45,7 +46,7 @@ final class Reactor implements Runnable
         {
             try
             {
-                selector = Selector.open();
+                selector = PlatformSelectorProvider.get().openSelector();
             }
             catch (final IOException ex)
             {

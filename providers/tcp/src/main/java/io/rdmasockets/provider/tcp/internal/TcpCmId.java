@@ -1,5 +1,6 @@
 package io.rdmasockets.provider.tcp.internal;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.verbs.ProtectionDomain;
 import io.rdmasockets.verbs.QueuePair;
@@ -215,7 +216,7 @@ final class TcpCmId implements CmId
         {
             return InetAddress.getLoopbackAddress();
         }
-        try (DatagramChannel probe = DatagramChannel.open())
+        try (DatagramChannel probe = PlatformSelectorProvider.get().openDatagramChannel())
         {
             probe.connect(new InetSocketAddress(destination.getAddress(), Math.max(1, destination.getPort())));
             return ((InetSocketAddress)probe.getLocalAddress()).getAddress();

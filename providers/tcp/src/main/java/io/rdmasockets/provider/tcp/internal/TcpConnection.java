@@ -1,5 +1,6 @@
 package io.rdmasockets.provider.tcp.internal;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.verbs.WcStatus;
 
@@ -78,7 +79,7 @@ final class TcpConnection extends ReactorHandler
     static TcpConnection connect(final TcpCmId id, final InetSocketAddress source, final InetSocketAddress destination,
         final byte[] request) throws IOException
     {
-        final SocketChannel channel = SocketChannel.open();
+        final SocketChannel channel = PlatformSelectorProvider.get().openSocketChannel();
         try
         {
             TcpSocketOptions.configure(channel);

@@ -1,5 +1,6 @@
 package io.rdmasockets.provider.tcp.internal;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import io.rdmasockets.common.Errno;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.cm.CmEvent;
@@ -47,7 +48,7 @@ final class TcpListener extends ReactorHandler
         ServerSocketChannel server = null;
         try
         {
-            server = ServerSocketChannel.open();
+            server = PlatformSelectorProvider.get().openServerSocketChannel();
             if (null != reuse)
             {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, reuse);

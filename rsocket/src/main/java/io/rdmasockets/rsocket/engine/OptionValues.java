@@ -1,8 +1,7 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.rsocket.engine;
 
 import io.rdmasockets.common.Errno;
-import io.rdmasockets.rsocket.engine.RsocketOptions;
-import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.rsocket.RdmaSocketException;
 
 import java.io.IOException;
 import java.net.SocketOption;
@@ -18,13 +17,13 @@ import static io.rdmasockets.rsocket.RdmaSocketOptions.*;
  * {@code IllegalArgumentException} for values {@code java.net} rejects, and {@code EINVAL} for buffer sizes
  * once connecting (C accepts and ignores them then; a Java caller is better told).
  */
-final class OptionValues
+public final class OptionValues
 {
-    static final Set<SocketOption<?>> SOCKET_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
+    public static final Set<SocketOption<?>> SOCKET_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER,
         StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE, RDMA_SQSIZE, RDMA_RQSIZE,
         RDMA_INLINE, RDMA_IOMAPSIZE, RDMA_ROUTE, SO_OOBINLINE, TCP_MAXSEG, IPV6_V6ONLY);
-    static final Set<SocketOption<?>> SERVER_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
+    public static final Set<SocketOption<?>> SERVER_OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
         StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR, RDMA_SQSIZE, RDMA_RQSIZE,
         RDMA_INLINE, RDMA_IOMAPSIZE, IPV6_V6ONLY);
 
@@ -42,7 +41,7 @@ final class OptionValues
      * @param <T>       the value type.
      * @throws IOException {@code EINVAL} for sizes once connecting, or what the engine refused.
      */
-    static <T> void set(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name,
+    public static <T> void set(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name,
         final T value) throws IOException
     {
         check(supported, name);
@@ -72,7 +71,7 @@ final class OptionValues
                 positive(name, v);
                 if (rs.sizesFixed())
                 {
-                    throw Errors.socket(Errno.EINVAL.code(), "setOption(" + name + ")" + FIXED, null);
+                    throw new RdmaSocketException(Errno.EINVAL.code(), "setOption(" + name + ")" + FIXED);
                 }
             }
             else if (RsocketOptions.SOL_RDMA == level)
@@ -85,7 +84,7 @@ final class OptionValues
         {
             final boolean fixed = -Errno.EINVAL.code() == rc && rs.sizesFixed() &&
                 (RsocketOptions.SOL_RDMA == level(name) || RDMA_ROUTE == name);
-            throw Errors.socket(-rc, "setOption(" + name + ")" + (fixed ? FIXED : ""), null);
+            throw new RdmaSocketException(-rc, "setOption(" + name + ")" + (fixed ? FIXED : ""));
         }
     }
 
@@ -97,7 +96,7 @@ final class OptionValues
      * @return its value; buffer sizes read back doubled, as from C's {@code rgetsockopt}.
      */
     @SuppressWarnings("unchecked")
-    static <T> T get(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name)
+    public static <T> T get(final StreamRsocket rs, final Set<SocketOption<?>> supported, final SocketOption<T> name)
     {
         check(supported, name);
         final RsocketOptions o = rs.options();

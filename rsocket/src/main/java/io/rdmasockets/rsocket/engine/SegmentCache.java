@@ -1,4 +1,4 @@
-package io.rdmasockets.rsocket;
+package io.rdmasockets.rsocket.engine;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Note:</b> not thread safe: each direction keeps its own, under its lock.
  */
-final class SegmentCache
+public final class SegmentCache
 {
     private Object key;
     private MemorySegment segment;
@@ -18,7 +18,7 @@ final class SegmentCache
      * @param array the bytes.
      * @return a segment over all of {@code array}.
      */
-    MemorySegment of(final byte[] array)
+    public MemorySegment of(final byte[] array)
     {
         if (array != key)
         {
@@ -32,7 +32,7 @@ final class SegmentCache
      * @param direct a direct buffer.
      * @return a segment over all of its capacity, whatever its position and limit.
      */
-    MemorySegment of(final ByteBuffer direct)
+    public MemorySegment of(final ByteBuffer direct)
     {
         if (direct != key)
         {

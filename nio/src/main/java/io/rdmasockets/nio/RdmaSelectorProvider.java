@@ -1,0 +1,116 @@
+package io.rdmasockets.nio;
+
+import io.rdmasockets.nio.channels.ChannelFactory;
+import io.rdmasockets.nio.Router;
+import io.rdmasockets.nio.channels.Stacks;
+import io.rdmasockets.rsocket.config.RsocketConfig;
+
+import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * A {@link SelectorProvider} whose socket channels are rsockets or kernel TCP sockets, chosen per socket
+ * when bind or connect gives it an address, and whose selectors multiplex both kinds (and pipes and
+ * datagram channels, which are kernel ones).
+ *
+ * <p>Install it explicitly, never by merely being on the class path:
+ * {@code -Djava.nio.channels.spi.SelectorProvider=io.rdmasockets.nio.RdmaSelectorProvider}; the JDK then
+ * creates it with the public no-argument constructor, which reads the routing rules. Code can also create
+ * one with its own {@link Router} and use it directly ({@code provider.openSocketChannel()}).
+ *
+ * <p>Routing with the no-argument constructor: {@code -Drdmasockets.nio.route=all} makes every socket an
+ * rsocket, {@code none} (the default until rule files are read) every socket a kernel one.
+ */
+public final class RdmaSelectorProvider extends SelectorProvider
+{
+    /** System property: {@code all} or {@code none}. */
+    public static final String ROUTE_PROP_NAME = "rdmasockets.nio.route";
+
+    private final ChannelFactory channels;
+
+    /** The provider the JDK creates: routing from the system properties, the default verbs provider. */
+    public RdmaSelectorProvider()
+    {
+        this("all".equalsIgnoreCase(System.getProperty(ROUTE_PROP_NAME, "none")) ? Router.allRsockets() :
+            Router.noRsockets());
+    }
+
+    /**
+     * @param router picks the stack of each socket.
+     */
+    public RdmaSelectorProvider(final Router router)
+    {
+        this.channels = new ChannelFactory(this, new Stacks(router, null, RsocketConfig.process()));
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel() throws IOException
+    {
+        return channels.datagram(null);
+    }
+
+    @Override
+    public DatagramChannel openDatagramChannel(final ProtocolFamily family) throws IOException
+    {
+        return channels.datagram(family);
+    }
+
+    @Override
+    public Pipe openPipe() throws IOException
+    {
+        return channels.pipe();
+    }
+
+    @Override
+    public AbstractSelector openSelector() throws IOException
+    {
+        return channels.selector();
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel() throws IOException
+    {
+        return channels.server(null);
+    }
+
+    @Override
+    public ServerSocketChannel openServerSocketChannel(final ProtocolFamily family) throws IOException
+    {
+        return channels.server(checkFamily(family));
+    }
+
+    @Override
+    public SocketChannel openSocketChannel() throws IOException
+    {
+        return channels.socket(null);
+    }
+
+    @Override
+    public SocketChannel openSocketChannel(final ProtocolFamily family) throws IOException
+    {
+        return channels.socket(checkFamily(family));
+    }
+
+    /** UNIX domain sockets never go over RDMA: the JDK's own channels serve them, under their own provider. */
+    private static ProtocolFamily checkFamily(final ProtocolFamily family)
+    {
+        if (StandardProtocolFamily.INET != family && StandardProtocolFamily.INET6 != family)
+        {
+            throw new UnsupportedOperationException("Protocol family not supported: " + family);
+        }
+        return family;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RdmaSelectorProvider[" + channels + "]";
+    }
+}

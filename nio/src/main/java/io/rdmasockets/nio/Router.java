@@ -1,0 +1,49 @@
+package io.rdmasockets.nio;
+
+import java.net.InetSocketAddress;
+
+/** Decides the stack of a socket when its address becomes known. */
+public interface Router
+{
+    /** What a socket is about to do with the address. */
+    enum Operation
+    {
+        /** Connect to a remote address. */
+        CONNECT,
+        /** Bind a socket that will connect. */
+        BIND,
+        /** Bind a server socket that will accept. */
+        ACCEPT
+    }
+
+    /**
+     * @param operation what the socket does.
+     * @param address   the remote address (CONNECT) or the local one (BIND, ACCEPT).
+     * @return true for an rsocket, false for a kernel TCP socket.
+     */
+    boolean useRsocket(Operation operation, InetSocketAddress address);
+
+    /**
+     * Whether a connect routed to rsockets may fall back to a kernel TCP connect when RDMA cannot reach the
+     * destination: no verbs provider or route, no rsocket listener there, or no answer.
+     *
+     * @param destination the remote address.
+     * @return true to fall back (the default), false to report the rsocket failure.
+     */
+    default boolean fallbackToTcp(final InetSocketAddress destination)
+    {
+        return true;
+    }
+
+    /** @return a router that makes every socket an rsocket. */
+    static Router allRsockets()
+    {
+        return (operation, address) -> true;
+    }
+
+    /** @return a router that makes every socket a kernel socket. */
+    static Router noRsockets()
+    {
+        return (operation, address) -> false;
+    }
+}

@@ -1,0 +1,1248 @@
+package io.rdmasockets.nio.channels;
+
+import io.rdmasockets.nio.Router;
+import io.rdmasockets.common.Errno;
+import io.rdmasockets.common.ErrnoException;
+import io.rdmasockets.rsocket.engine.OptionValues;
+import io.rdmasockets.rsocket.engine.RsocketState;
+import io.rdmasockets.rsocket.engine.SegmentCache;
+import io.rdmasockets.rsocket.engine.StreamRsocket;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link SocketChannel} that becomes an rsocket or a kernel TCP socket when bind or connect gives it an
+ * address, as its {@link Router} decides. Until then options are kept and applied to whichever it becomes
+ * (an option the rsocket stack lacks, such as {@code IP_TOS}, is dropped then: the application asked for
+ * it before knowing the stack). A kernel socket delegates every call to a JDK channel.
+ *
+ * <p>Locking, as the JDK's: readers serialise on the read lock, writers on the write lock, so a blocked
+ * read never blocks a write; state changes (bind, connect, shutdown, close) take the state lock briefly.
+ */
+final class RoutedSocketChannel extends SocketChannel implements HybridChannel
+{
+    private final Stacks stacks;
+    private final ProtocolFamily family;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object stateLock = new Object();
+    private final KeyList keys = new KeyList();
+    private final SegmentCache readSegments = new SegmentCache();
+    private final SegmentCache writeSegments = new SegmentCache();
+    /** Every option set, so that the stack decided later (or a fallback to TCP) gets them. */
+    private final Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
+    private volatile SocketChannel kernel;
+    private volatile StreamRsocket rs;
+    private volatile boolean blocking = true;
+    private volatile boolean connected;
+    private volatile boolean connectPending;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private volatile InetSocketAddress remote;
+    private SocketAdaptor adaptor;
+
+    RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final ProtocolFamily family)
+    {
+        super(provider);
+        this.stacks = stacks;
+        this.family = family;
+    }
+
+    /** An accepted rsocket: connected and blocking, as the JDK's accepted channels. */
+    RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final StreamRsocket accepted)
+    {
+        this(provider, stacks, (ProtocolFamily)null);
+        this.rs = accepted;
+        accepted.nonblocking(false);
+        this.connected = true;
+        this.remote = accepted.peerAddress();
+    }
+
+    /** An accepted kernel socket. */
+    RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final SocketChannel accepted)
+        throws IOException
+    {
+        this(provider, stacks, (ProtocolFamily)null);
+        accepted.configureBlocking(true);
+        this.kernel = accepted;
+        this.connected = true;
+    }
+
+    // ---------------------------------------------------------------------------------------- HybridChannel
+
+    @Override
+    public SelectableChannel kernel()
+    {
+        return kernel;
+    }
+
+    @Override
+    public StreamRsocket rsocket()
+    {
+        return rs;
+    }
+
+    @Override
+    public int readyOps(final int events, final int interest)
+    {
+        if (0 != (events & (StreamRsocket.POLLERR | StreamRsocket.POLLHUP)))
+        {
+            return interest;
+        }
+        int ops = 0;
+        if (connectPending)
+        {
+            if (0 != (events & StreamRsocket.POLLOUT))
+            {
+                ops |= SelectionKey.OP_CONNECT;
+            }
+            return ops & interest;
+        }
+        if (connected)
+        {
+            if (0 != (events & StreamRsocket.POLLIN))
+            {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (0 != (events & StreamRsocket.POLLOUT))
+            {
+                ops |= SelectionKey.OP_WRITE;
+            }
+        }
+        return ops & interest;
+    }
+
+    @Override
+    public void keyAdded(final HybridKey key)
+    {
+        keys.add(key);
+    }
+
+    @Override
+    public void keyRemoved(final HybridKey key)
+    {
+        keys.remove(key);
+    }
+
+    /** Creates the socket of the stack the router picks; called under the state lock. */
+    private void decide(final Router.Operation operation, final InetSocketAddress address) throws IOException
+    {
+        if (null != rs || null != kernel)
+        {
+            return;
+        }
+        if (stacks.router().useRsocket(operation, address))
+        {
+            try
+            {
+                final StreamRsocket s = stacks.openRsocket();
+                s.nonblocking(!blocking);
+                for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
+                {
+                    if (OptionValues.SOCKET_OPTIONS.contains(e.getKey()))
+                    {
+                        setRsocketOption(s, e.getKey(), e.getValue());
+                    }
+                }
+                rs = s;
+                Routing.decided(operation, address, "rsocket");
+            }
+            catch (final IOException e)
+            {
+                if (Router.Operation.CONNECT != operation || !stacks.router().fallbackToTcp(address))
+                {
+                    throw e;
+                }
+                Routing.fellBack(operation, address, e.getMessage());
+                becomeKernel();
+            }
+        }
+        else
+        {
+            becomeKernel();
+            Routing.decided(operation, address, "kernel");
+        }
+        rescanKeys();
+    }
+
+    /** Opens the JDK socket this channel delegates to, with the options set so far; under the state lock. */
+    private void becomeKernel() throws IOException
+    {
+        final SocketChannel k = null == family ? stacks.kernel().openSocketChannel() :
+            stacks.kernel().openSocketChannel(family);
+        try
+        {
+            k.configureBlocking(blocking);
+            for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
+            {
+                if (k.supportedOptions().contains(e.getKey()))
+                {
+                    setKernelOption(k, e.getKey(), e.getValue());
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            k.close();
+            throw e;
+        }
+        kernel = k;
+    }
+
+    private void rescanKeys()
+    {
+        keys.rescan();
+    }
+
+    /**
+     * A routed connect that failed in a way TCP may not (no RDMA route, no rsocket listener, no answer)
+     * becomes a kernel connect, when the router allows it; under the state lock. The rsocket is closed.
+     *
+     * @return the kernel socket to connect, or null when the failure stands.
+     */
+    private SocketChannel fallBack(final InetSocketAddress isa, final int errno) throws IOException
+    {
+        if (!Routing.fallsBack(errno) || !stacks.router().fallbackToTcp(isa) || !isOpen())
+        {
+            return null;
+        }
+        Routing.fellBack(Router.Operation.CONNECT, isa, io.rdmasockets.common.Errno.nameOf(errno));
+        final StreamRsocket old = rs;
+        rs = null;
+        if (null != old)
+        {
+            old.close();
+        }
+        becomeKernel();
+        rescanKeys();
+        return kernel;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setRsocketOption(final StreamRsocket s, final SocketOption<T> name, final Object value)
+        throws IOException
+    {
+        OptionValues.set(s, OptionValues.SOCKET_OPTIONS, name, (T)value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setKernelOption(final SocketChannel k, final SocketOption<T> name, final Object value)
+        throws IOException
+    {
+        k.setOption(name, (T)value);
+    }
+
+    private void ensureOpen() throws ClosedChannelException
+    {
+        if (!isOpen())
+        {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- setup
+
+    @Override
+    public SocketChannel bind(final SocketAddress local) throws IOException
+    {
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connectPending)
+            {
+                throw new ConnectionPendingException();
+            }
+            if (connected)
+            {
+                throw new AlreadyConnectedException();
+            }
+            final InetSocketAddress isa = null == local ? new InetSocketAddress(0) : RsocketSupport.check(local);
+            if (null != localAddressOrNull())
+            {
+                throw new java.nio.channels.AlreadyBoundException();
+            }
+            decide(Router.Operation.BIND, isa);
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                k.bind(isa);
+                return this;
+            }
+            try
+            {
+                rs.bind(isa);
+            }
+            catch (final ErrnoException e)
+            {
+                throw RsocketSupport.exception(e, "bind to " + isa);
+            }
+            return this;
+        }
+    }
+
+    @Override
+    public boolean connect(final SocketAddress address) throws IOException
+    {
+        final InetSocketAddress isa;
+        final StreamRsocket s;
+        SocketChannel k;
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connected)
+            {
+                throw new AlreadyConnectedException();
+            }
+            if (connectPending)
+            {
+                throw new ConnectionPendingException();
+            }
+            isa = RsocketSupport.remote(RsocketSupport.check(address));
+            decide(Router.Operation.CONNECT, isa);
+            k = kernel;
+            s = rs;
+            remote = isa;
+            connectPending = true;
+            if (null == k && !blocking)
+            {
+                try
+                {
+                    s.connect(isa);
+                    connected = true;
+                    connectPending = false;
+                    return true;
+                }
+                catch (final ErrnoException e)
+                {
+                    if (Errno.EINPROGRESS.code() == e.errno())
+                    {
+                        return false;
+                    }
+                    k = fallBack(isa, e.errno());
+                    if (null == k)
+                    {
+                        connectPending = false;
+                        remote = null;
+                        throw RsocketSupport.exception(e, "connect to " + isa);
+                    }
+                }
+            }
+        }
+        if (null != k)
+        {
+            return kernelConnect(k, isa, -1);
+        }
+        return rsocketConnect(s, isa, 0);
+    }
+
+    /**
+     * Connects the JDK socket, outside the state lock so that close can reach a blocking connect.
+     *
+     * @param timeoutMs -1 for {@link SocketChannel#connect}, else the adaptor's timed connect (0: no limit).
+     */
+    private boolean kernelConnect(final SocketChannel k, final InetSocketAddress isa, final int timeoutMs)
+        throws IOException
+    {
+        try
+        {
+            final boolean done;
+            if (timeoutMs < 0)
+            {
+                done = k.connect(isa);
+            }
+            else
+            {
+                k.socket().connect(isa, timeoutMs);
+                done = true;
+            }
+            synchronized (stateLock)
+            {
+                connected = done;
+                connectPending = !done;
+            }
+            return done;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // As the JDK: a failed connect closes the channel.
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * The blocking connect of an rsocket, outside the state lock so that close (and the interrupt that
+     * closes) can reach it; falls back to TCP as {@link #fallBack} says.
+     */
+    private boolean rsocketConnect(final StreamRsocket s, final InetSocketAddress isa, final int timeoutMs)
+        throws IOException
+    {
+        boolean done = false;
+        ErrnoException failure = null;
+        try
+        {
+            begin();
+            s.connect(isa, timeoutMs);
+            done = true;
+        }
+        catch (final ErrnoException e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            synchronized (stateLock)
+            {
+                connectPending = !done && null != failure;
+                connected = done;
+            }
+            // A failure of the connect itself is reported below; one caused by a close or an interrupt here.
+            end(done || isOpen());
+        }
+        if (null == failure)
+        {
+            return true;
+        }
+        checkInterrupted(-failure.errno());
+        final SocketChannel k;
+        synchronized (stateLock)
+        {
+            k = fallBack(isa, failure.errno());
+        }
+        if (null != k)
+        {
+            return kernelConnect(k, isa, timeoutMs > 0 ? timeoutMs : -1);
+        }
+        synchronized (stateLock)
+        {
+            connectPending = false;
+        }
+        close();
+        if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
+        {
+            throw (IOException)new SocketTimeoutException("Connect timed out").initCause(failure);
+        }
+        throw RsocketSupport.exception(failure, "connect to " + isa);
+    }
+
+    /**
+     * The socket adaptor's blocking connect with a time limit.
+     *
+     * @param address   the peer.
+     * @param timeoutMs the limit, 0 for none.
+     * @throws IOException as {@link #connect(SocketAddress)}, or {@link SocketTimeoutException}.
+     */
+    void connect(final SocketAddress address, final int timeoutMs) throws IOException
+    {
+        final InetSocketAddress isa;
+        final StreamRsocket s;
+        final SocketChannel k;
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connected)
+            {
+                throw new java.net.SocketException("Already connected");
+            }
+            if (connectPending)
+            {
+                throw new ConnectionPendingException();
+            }
+            isa = RsocketSupport.remote(RsocketSupport.check(address));
+            decide(Router.Operation.CONNECT, isa);
+            k = kernel;
+            s = rs;
+            remote = isa;
+            connectPending = true;
+        }
+        if (null != k)
+        {
+            kernelConnect(k, isa, timeoutMs);
+        }
+        else
+        {
+            rsocketConnect(s, isa, timeoutMs);
+        }
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException
+    {
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            synchronized (stateLock)
+            {
+                ensureOpen();
+                if (connected)
+                {
+                    return true;
+                }
+            }
+            try
+            {
+                final boolean done = k.finishConnect();
+                synchronized (stateLock)
+                {
+                    connected = done;
+                    connectPending = !done;
+                }
+                return done;
+            }
+            catch (final IOException e)
+            {
+                close();
+                throw e;
+            }
+        }
+        final StreamRsocket s;
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (connected)
+            {
+                return true;
+            }
+            if (!connectPending)
+            {
+                throw new NoConnectionPendingException();
+            }
+            s = rs;
+        }
+        boolean done = false;
+        try
+        {
+            if (blocking)
+            {
+                begin();
+                RsocketSupport.await(s, StreamRsocket.POLLOUT);
+            }
+            done = connectOutcome(s);
+        }
+        finally
+        {
+            if (blocking)
+            {
+                end(done || isOpen());
+            }
+        }
+        // A fallback to TCP leaves a kernel connect under way: the caller finishes it as any other.
+        return done || (null != kernel && finishConnect());
+    }
+
+    /**
+     * @return true once connected, false while connecting (or after falling back to TCP); throws (and closes)
+     *         when the connect failed.
+     */
+    private boolean connectOutcome(final StreamRsocket s) throws IOException
+    {
+        final int state = s.state();
+        if (0 != (state & RsocketState.CONNECTED))
+        {
+            synchronized (stateLock)
+            {
+                connected = true;
+                connectPending = false;
+            }
+            return true;
+        }
+        if (RsocketState.CONNECT_ERROR == state || 0 != (state & (RsocketState.ERROR | RsocketState.CLOSED)))
+        {
+            int err = s.takeError();
+            if (0 == err)
+            {
+                err = Errno.ECONNREFUSED.code();
+            }
+            final InetSocketAddress to = remote;
+            final SocketChannel k;
+            synchronized (stateLock)
+            {
+                k = fallBack(to, err);
+            }
+            if (null != k)
+            {
+                return kernelConnect(k, to, -1);
+            }
+            close();
+            throw RsocketSupport.exception(err, "connect to " + to);
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------- data
+
+    @Override
+    public int read(final ByteBuffer dst) throws IOException
+    {
+        Objects.requireNonNull(dst);
+        RsocketSupport.checkWritable(dst);
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            return kernelRead(k, dst);
+        }
+        readLock.lock();
+        try
+        {
+            final StreamRsocket s = readable();
+            if (null == s)
+            {
+                return -1;
+            }
+            return rsocketRead(s, dst, blocking);
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            try
+            {
+                return k.read(dsts, offset, length);
+            }
+            catch (final AsynchronousCloseException e)
+            {
+                close();
+                throw e;
+            }
+        }
+        for (int i = offset; i < offset + length; i++)
+        {
+            RsocketSupport.checkWritable(dsts[i]);
+        }
+        readLock.lock();
+        try
+        {
+            final StreamRsocket s = readable();
+            if (null == s)
+            {
+                return -1;
+            }
+            long total = 0;
+            for (int i = offset; i < offset + length; i++)
+            {
+                if (!dsts[i].hasRemaining())
+                {
+                    continue;
+                }
+                // Only the first read may wait: after bytes arrived, take what is there.
+                final int n = rsocketRead(s, dsts[i], blocking && 0 == total);
+                if (n < 0)
+                {
+                    return 0 == total ? -1 : total;
+                }
+                total += n;
+                if (dsts[i].hasRemaining())
+                {
+                    break;
+                }
+            }
+            return total;
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    /** @return the rsocket to read, or null at end of stream (input shut down); throws when not connected. */
+    private StreamRsocket readable() throws IOException
+    {
+        ensureOpen();
+        if (!connected)
+        {
+            throw new NotYetConnectedException();
+        }
+        return inputShutdown ? null : rs;
+    }
+
+    private int rsocketRead(final StreamRsocket s, final ByteBuffer dst, final boolean wait) throws IOException
+    {
+        final int length = dst.remaining();
+        if (0 == length)
+        {
+            return 0;
+        }
+        final MemorySegment segment = segment(readSegments, dst);
+        final int position = dst.position();
+        final long offset = dst.isDirect() ? position : dst.arrayOffset() + position;
+        int n = 0;
+        try
+        {
+            if (wait)
+            {
+                begin();
+            }
+            n = s.recv(segment, offset, length, wait ? 0 : StreamRsocket.MSG_DONTWAIT);
+        }
+        finally
+        {
+            if (wait)
+            {
+                end(n > 0 || (0 == n && isOpen()));
+            }
+        }
+        checkInterrupted(n);
+        if (n > 0)
+        {
+            dst.position(position + n);
+            return n;
+        }
+        if (0 == n)
+        {
+            return -1;
+        }
+        if (-Errno.EAGAIN.code() == n)
+        {
+            return 0;
+        }
+        if (-Errno.EBADF.code() == n)
+        {
+            throw isOpen() ? RsocketSupport.exception(-n, "read") : new ClosedChannelException();
+        }
+        throw RsocketSupport.exception(-n, "read from " + remote);
+    }
+
+    private int kernelRead(final SocketChannel k, final ByteBuffer dst) throws IOException
+    {
+        try
+        {
+            return k.read(dst);
+        }
+        catch (final AsynchronousCloseException e)
+        {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int write(final ByteBuffer src) throws IOException
+    {
+        Objects.requireNonNull(src);
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            try
+            {
+                return k.write(src);
+            }
+            catch (final AsynchronousCloseException e)
+            {
+                close();
+                throw e;
+            }
+        }
+        writeLock.lock();
+        try
+        {
+            return rsocketWrite(writable(), src, blocking);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            try
+            {
+                return k.write(srcs, offset, length);
+            }
+            catch (final AsynchronousCloseException e)
+            {
+                close();
+                throw e;
+            }
+        }
+        writeLock.lock();
+        try
+        {
+            final StreamRsocket s = writable();
+            long total = 0;
+            for (int i = offset; i < offset + length; i++)
+            {
+                if (!srcs[i].hasRemaining())
+                {
+                    continue;
+                }
+                final int n = rsocketWrite(s, srcs[i], blocking);
+                total += n;
+                if (srcs[i].hasRemaining())
+                {
+                    break;
+                }
+            }
+            return total;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    private StreamRsocket writable() throws IOException
+    {
+        ensureOpen();
+        if (!connected)
+        {
+            throw new NotYetConnectedException();
+        }
+        if (outputShutdown)
+        {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return rs;
+    }
+
+    private int rsocketWrite(final StreamRsocket s, final ByteBuffer src, final boolean wait) throws IOException
+    {
+        final int length = src.remaining();
+        if (0 == length)
+        {
+            return 0;
+        }
+        final MemorySegment segment = segment(writeSegments, src);
+        final int position = src.position();
+        final long offset = src.isDirect() ? position : src.arrayOffset() + position;
+        int n = 0;
+        try
+        {
+            if (wait)
+            {
+                begin();
+            }
+            n = s.send(segment, offset, length, wait ? 0 : StreamRsocket.MSG_DONTWAIT);
+        }
+        finally
+        {
+            if (wait)
+            {
+                end(n > 0);
+            }
+        }
+        checkInterrupted(n);
+        if (n > 0)
+        {
+            src.position(position + n);
+            return n;
+        }
+        if (-Errno.EAGAIN.code() == n || 0 == n)
+        {
+            return 0;
+        }
+        if (-Errno.EBADF.code() == n && !isOpen())
+        {
+            throw new ClosedChannelException();
+        }
+        throw RsocketSupport.exception(-n, "write to " + remote);
+    }
+
+    /**
+     * An engine wait that saw the interrupt before the channel's interruptor closed the channel: finish what
+     * the interruptor does (close), and report it as the JDK does.
+     */
+    private void checkInterrupted(final int n) throws IOException
+    {
+        if (-Errno.EINTR.code() == n)
+        {
+            close();
+            throw new java.nio.channels.ClosedByInterruptException();
+        }
+    }
+
+    /** @return a segment over the whole backing array or direct buffer (cached: no allocation when reused). */
+    private static MemorySegment segment(final SegmentCache cache, final ByteBuffer buffer)
+    {
+        if (buffer.isDirect())
+        {
+            return cache.of(buffer);
+        }
+        if (!buffer.hasArray())
+        {
+            // A read-only heap buffer: copy through a temporary segment (rare; the JDK copies too).
+            return MemorySegment.ofBuffer(buffer.duplicate().clear());
+        }
+        return cache.of(buffer.array());
+    }
+
+    // ---------------------------------------------------------------------------------------- state
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException
+    {
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (!connected)
+            {
+                throw new NotYetConnectedException();
+            }
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                k.shutdownInput();
+            }
+            else if (!inputShutdown)
+            {
+                rs.shutdown(StreamRsocket.SHUT_RD);
+            }
+            inputShutdown = true;
+            return this;
+        }
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException
+    {
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            if (!connected)
+            {
+                throw new NotYetConnectedException();
+            }
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                k.shutdownOutput();
+            }
+            else if (!outputShutdown)
+            {
+                rs.shutdown(StreamRsocket.SHUT_WR);
+            }
+            outputShutdown = true;
+            return this;
+        }
+    }
+
+    @Override
+    public Socket socket()
+    {
+        synchronized (stateLock)
+        {
+            if (null == adaptor)
+            {
+                try
+                {
+                    adaptor = new SocketAdaptor(this);
+                }
+                catch (final java.net.SocketException e)
+                {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return adaptor;
+        }
+    }
+
+    /**
+     * The socket adaptor's read: blocking, with its {@code SO_TIMEOUT}.
+     *
+     * @param dst       a heap buffer.
+     * @param timeoutMs how long to wait for data, 0 without limit.
+     * @return bytes read, or -1 at end of stream.
+     * @throws IOException {@link SocketTimeoutException} when the time ran out, or as {@link #read(ByteBuffer)}.
+     */
+    int blockingRead(final ByteBuffer dst, final int timeoutMs) throws IOException
+    {
+        if (!blocking)
+        {
+            throw new IllegalBlockingModeException();
+        }
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            if (0 == timeoutMs)
+            {
+                return kernelRead(k, dst);
+            }
+            k.socket().setSoTimeout(timeoutMs);
+            final int n = k.socket().getInputStream().read(dst.array(), dst.arrayOffset() + dst.position(),
+                dst.remaining());
+            if (n > 0)
+            {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        if (0 == timeoutMs)
+        {
+            return read(dst);
+        }
+        readLock.lock();
+        try
+        {
+            final StreamRsocket s = readable();
+            if (null == s)
+            {
+                return -1;
+            }
+            final int position = dst.position();
+            int n = 0;
+            try
+            {
+                begin();
+                n = s.recv(readSegments.of(dst.array()), dst.arrayOffset() + position, dst.remaining(), 0, timeoutMs);
+            }
+            finally
+            {
+                end(n > 0 || isOpen());
+            }
+            checkInterrupted(n);
+            if (n > 0)
+            {
+                dst.position(position + n);
+                return n;
+            }
+            if (0 == n)
+            {
+                return -1;
+            }
+            if (-Errno.EAGAIN.code() == n)
+            {
+                throw new SocketTimeoutException("Read timed out");
+            }
+            throw RsocketSupport.exception(-n, "read from " + remote);
+        }
+        finally
+        {
+            readLock.unlock();
+        }
+    }
+
+    /** @return bytes readable without blocking (the adaptor's {@code available()}). */
+    int available() throws IOException
+    {
+        ensureOpen();
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            return k.socket().getInputStream().available();
+        }
+        final StreamRsocket s = rs;
+        return null == s || !connected || inputShutdown ? 0 : (int)Math.min(Integer.MAX_VALUE, s.available());
+    }
+
+    /** @return whether input was shut down. */
+    boolean isInputShutdown()
+    {
+        return inputShutdown;
+    }
+
+    /** @return whether output was shut down. */
+    boolean isOutputShutdown()
+    {
+        return outputShutdown;
+    }
+
+    @Override
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    @Override
+    public boolean isConnectionPending()
+    {
+        return connectPending;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException
+    {
+        ensureOpen();
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            return k.getRemoteAddress();
+        }
+        return connected ? remote : null;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException
+    {
+        ensureOpen();
+        return localAddressOrNull();
+    }
+
+    private SocketAddress localAddressOrNull() throws IOException
+    {
+        final SocketChannel k = kernel;
+        if (null != k)
+        {
+            return k.getLocalAddress();
+        }
+        final StreamRsocket s = rs;
+        return null == s ? null : s.localAddress();
+    }
+
+    @Override
+    public <T> SocketChannel setOption(final SocketOption<T> name, final T value) throws IOException
+    {
+        Objects.requireNonNull(name);
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            final SocketChannel k = kernel;
+            final StreamRsocket s = rs;
+            if (null != k)
+            {
+                k.setOption(name, value);
+            }
+            else if (null != s)
+            {
+                OptionValues.set(s, OptionValues.SOCKET_OPTIONS, name, value);
+            }
+            else
+            {
+                if (!supportedOptions().contains(name))
+                {
+                    throw new UnsupportedOperationException("'" + name + "' not supported");
+                }
+                KernelDefaults.check(name, value);
+            }
+            // Kept for a stack decided later, and for a fallback to TCP.
+            options.put(name, value);
+            return this;
+        }
+    }
+
+    @Override
+    public <T> T getOption(final SocketOption<T> name) throws IOException
+    {
+        Objects.requireNonNull(name);
+        synchronized (stateLock)
+        {
+            ensureOpen();
+            final SocketChannel k = kernel;
+            final StreamRsocket s = rs;
+            if (null != k)
+            {
+                return k.getOption(name);
+            }
+            if (null != s)
+            {
+                return OptionValues.get(s, OptionValues.SOCKET_OPTIONS, name);
+            }
+            if (!supportedOptions().contains(name))
+            {
+                throw new UnsupportedOperationException("'" + name + "' not supported");
+            }
+            final Object pending = options.get(name);
+            return name.type().cast(null != pending ? pending : KernelDefaults.socket(name));
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions()
+    {
+        final SocketChannel k = kernel;
+        final StreamRsocket s = rs;
+        if (null != k)
+        {
+            return k.supportedOptions();
+        }
+        if (null != s)
+        {
+            return OptionValues.SOCKET_OPTIONS;
+        }
+        final Set<SocketOption<?>> both = new HashSet<>(KernelDefaults.socketOptions());
+        both.addAll(OptionValues.SOCKET_OPTIONS);
+        return both;
+    }
+
+    // ---------------------------------------------------------------------------------------- close
+
+    @Override
+    protected void implCloseSelectableChannel() throws IOException
+    {
+        synchronized (stateLock)
+        {
+            connectPending = false;
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                k.close();
+            }
+            final StreamRsocket s = rs;
+            if (null != s)
+            {
+                // Wakes threads blocked in it (they return EBADF) and any selector watching it.
+                s.close();
+            }
+        }
+    }
+
+    @Override
+    protected void implConfigureBlocking(final boolean block) throws IOException
+    {
+        synchronized (stateLock)
+        {
+            if (block)
+            {
+                keys.releaseCancelled();
+            }
+            final SocketChannel k = kernel;
+            if (null != k)
+            {
+                k.configureBlocking(block);
+            }
+            final StreamRsocket s = rs;
+            if (null != s)
+            {
+                s.nonblocking(!block);
+            }
+            blocking = block;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        final SocketChannel k = kernel;
+        final StreamRsocket s = rs;
+        final String stack = null != k ? "kernel " + k : null != s ? "rsocket " + s : "undecided";
+        return "RoutedSocketChannel[" + (isOpen() ? "" : "closed, ") + stack + "]";
+    }
+}

@@ -150,7 +150,7 @@ public final class HybridSelector extends AbstractSelector
         return this;
     }
 
-    /** Makes a blocked select look at its keys again without returning for it (a stack was decided). */
+    /** Makes a blocked select look at its keys again without returning for them (a stack was decided). */
     void rescan()
     {
         inner.wakeup();
@@ -169,10 +169,8 @@ public final class HybridSelector extends AbstractSelector
         key.interestOps(ops);
         keys.add(key);
         hybrid.keyAdded(key);
+        // As the JDK: a key registered while a select is blocked takes part from the next operation on.
         newKeys.add(key);
-        // A select blocked in the JDK selector learns of the key now, not at its next operation: the JDK
-        // registers new keys in epoll at once too.
-        inner.wakeup();
         return key;
     }
 
@@ -278,7 +276,9 @@ public final class HybridSelector extends AbstractSelector
     {
         final long deadline = 0 == timeout ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
         boolean watching = false;
-        begin();
+        // No begin()/end() here: their interruptor calls wakeup(), and one that ran late left a wakeup for the
+        // next select (which then returned without cause). The JDK selector inside is interruptible itself,
+        // and the interrupt status is checked before each wait in it.
         try
         {
             while (true)
@@ -300,7 +300,8 @@ public final class HybridSelector extends AbstractSelector
                 }
                 inner.select(onInnerReady, waitMs);
                 processCancelled();
-                drainNewKeys();
+                // Keys whose channel became a kernel socket (a connect decided or fell back) join now; keys
+                // registered meanwhile wait for the next operation, as in the JDK.
                 syncKernelKeys();
                 if (0 != updated)
                 {
@@ -314,7 +315,6 @@ public final class HybridSelector extends AbstractSelector
             {
                 unwatchAll();
             }
-            end();
         }
     }
 

@@ -454,64 +454,50 @@ final class DataPath
         recvCursor.start(iov, count, offset);
         long left = length;
         int ret = 0;
+        // One state-lock section per pass: test for data, copy it out, and update credits (C's rrecv calls
+        // rs_update_credits after the copy); a wait for data, unlocked, sends the next pass round again.
+        boolean waited = false;
         do
         {
-            if (!hasData())
-            {
-                ret = progress.getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
-                if (-Errno.ETIMEDOUT.code() == ret)
-                {
-                    ret = -Errno.EAGAIN.code();
-                }
-                if (0 != ret)
-                {
-                    break;
-                }
-            }
             stateLock.lock();
             try
             {
-                if (!recv.hasData())
+                if (recv.hasData())
                 {
+                    waited = false;
+                    if (0 != (flags & MSG_PEEK))
+                    {
+                        left -= recvCursor.peekFrom(recv, left);
+                        break;
+                    }
+                    left -= recvCursor.readFrom(recv, left);
+                    control.updateCredits();
+                    continue;
+                }
+                if (waited)
+                {
+                    // Woken with nothing to read: end of stream, or the connection failed.
                     ret = 0 != (socket.state & ERROR) ? -readErrno() : 0;
                     break;
                 }
-                if (0 != (flags & MSG_PEEK))
-                {
-                    left -= recvCursor.peekFrom(recv, left);
-                    break;
-                }
-                left -= recvCursor.readFrom(recv, left);
             }
             finally
             {
                 stateLock.unlock();
             }
+            ret = progress.getComp(nonblock, TEST_HAVE_RDATA, deadlineNs);
+            if (-Errno.ETIMEDOUT.code() == ret)
+            {
+                ret = -Errno.EAGAIN.code();
+            }
+            if (0 != ret)
+            {
+                break;
+            }
+            waited = true;
         }
-        while (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE));
-        stateLock.lock();
-        try
-        {
-            control.updateCredits();
-        }
-        finally
-        {
-            stateLock.unlock();
-        }
+        while (waited || (left > 0 && 0 != (flags & MSG_WAITALL) && 0 != (socket.state & READABLE)));
         return 0 != ret && left == length ? ret : length - left;
-    }
-
-    private boolean hasData()
-    {
-        stateLock.lock();
-        try
-        {
-            return recv.hasData();
-        }
-        finally
-        {
-            stateLock.unlock();
-        }
     }
 
     /** @return the errno for a read on a failed socket. */

@@ -9,5 +9,8 @@ module io.rdmasockets.nio {
     // Only the agent (rsock run) uses it, and the JVM resolves it whenever an agent is loaded.
     requires static java.instrument;
 
+    requires com.fasterxml.jackson.databind;
+
     exports io.rdmasockets.nio;
+    exports io.rdmasockets.nio.routing;
 }

@@ -5,6 +5,7 @@
 module io.rdmasockets.tools {
     requires io.rdmasockets.verbs;
     requires io.rdmasockets.rsocket;
+    requires io.rdmasockets.nio;
     requires jdk.net;
     requires info.picocli;
     // HdrHistogram 2.2.2 has no Automatic-Module-Name: the name is derived from its jar file name.

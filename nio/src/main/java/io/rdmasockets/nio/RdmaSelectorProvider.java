@@ -3,6 +3,7 @@ package io.rdmasockets.nio;
 import io.rdmasockets.nio.channels.ChannelFactory;
 import io.rdmasockets.nio.Router;
 import io.rdmasockets.nio.channels.Stacks;
+import io.rdmasockets.nio.routing.RoutingRules;
 import io.rdmasockets.rsocket.config.RsocketConfig;
 
 import java.io.IOException;
@@ -25,8 +26,11 @@ import java.nio.channels.spi.SelectorProvider;
  * creates it with the public no-argument constructor, which reads the routing rules. Code can also create
  * one with its own {@link Router} and use it directly ({@code provider.openSocketChannel()}).
  *
- * <p>Routing with the no-argument constructor: {@code -Drdmasockets.nio.route=all} makes every socket an
- * rsocket, {@code none} (the default until rule files are read) every socket a kernel one.
+ * <p>Routing with the no-argument constructor: the rule file {@code -Drdmasockets.rules=FILE}, else DMM's
+ * {@code module_config.json}/{@code rd_config.json} ({@code NSTACK_MOD_CFG_FILE}/{@code NSTACK_MOD_CFG_RD}),
+ * see {@link RoutingRules}; without rules, {@code -Drdmasockets.nio.route=all} makes every socket an rsocket
+ * and {@code none} (the default) every socket a kernel one. A broken rule file fails the provider's creation
+ * with {@code file:line: what is wrong}.
  */
 public final class RdmaSelectorProvider extends SelectorProvider
 {
@@ -38,8 +42,26 @@ public final class RdmaSelectorProvider extends SelectorProvider
     /** The provider the JDK creates: routing from the system properties, the default verbs provider. */
     public RdmaSelectorProvider()
     {
-        this("all".equalsIgnoreCase(System.getProperty(ROUTE_PROP_NAME, "none")) ? Router.allRsockets() :
-            Router.noRsockets());
+        this(configuredRouter());
+    }
+
+    private static Router configuredRouter()
+    {
+        final RoutingRules rules;
+        try
+        {
+            rules = RoutingRules.fromConfiguration();
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException("rdmasockets: routing rules: " + e.getMessage(), e);
+        }
+        if (null != rules)
+        {
+            return rules;
+        }
+        return "all".equalsIgnoreCase(System.getProperty(ROUTE_PROP_NAME, "none")) ? Router.allRsockets() :
+            Router.noRsockets();
     }
 
     /**

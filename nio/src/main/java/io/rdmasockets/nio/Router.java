@@ -35,6 +35,16 @@ public interface Router
         return true;
     }
 
+    /**
+     * @param operation what the socket does.
+     * @param address   the address.
+     * @return what decided, for logs ({@code rd_config.json:3 10.0.0.0/24 -> rsocket}), or null.
+     */
+    default String describe(final Operation operation, final InetSocketAddress address)
+    {
+        return null;
+    }
+
     /** @return a router that makes every socket an rsocket. */
     static Router allRsockets()
     {

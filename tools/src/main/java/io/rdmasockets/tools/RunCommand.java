@@ -46,6 +46,11 @@ public final class RunCommand implements Callable<Integer>
         description = "Route every socket to rsockets (all) or none (kernel TCP only) (default: ${DEFAULT-VALUE}).")
     String route;
 
+    @Option(names = "--rules", paramLabel = "FILE",
+        description = "Routing rules (rdma connect 10.0.0.0/8 * ...; see nio/README.md); overrides --route. " +
+            "DMM's NSTACK_MOD_CFG_FILE/NSTACK_MOD_CFG_RD are honoured from the environment too.")
+    java.nio.file.Path rules;
+
     @Option(names = "--provider", paramLabel = "NAME",
         description = "Verbs provider for the rsockets (default: the best available).")
     String provider;
@@ -64,6 +69,18 @@ public final class RunCommand implements Callable<Integer>
         if (!mode.equals("all") && !mode.equals("none"))
         {
             throw new ToolException("--route must be all or none, not '" + route + "'");
+        }
+        if (null != rules)
+        {
+            // Fail here, with file:line, rather than in the application's first socket.
+            try
+            {
+                io.rdmasockets.nio.routing.RoutingRules.readText(rules);
+            }
+            catch (final IOException e)
+            {
+                throw new ToolException("--rules: " + e.getMessage());
+            }
         }
         final Path agentJar = writeAgentJar(rdmasocketsClassPath());
         final ProcessBuilder pb = new ProcessBuilder(javaCommand(agentJar, mode)).inheritIO();
@@ -86,6 +103,10 @@ public final class RunCommand implements Callable<Integer>
         cmd.add("-javaagent:" + agentJar);
         cmd.add("-D" + "java.nio.channels.spi.SelectorProvider=" + PROVIDER_CLASS);
         cmd.add("-Drdmasockets.nio.route=" + mode);
+        if (null != rules)
+        {
+            cmd.add("-Drdmasockets.rules=" + rules.toAbsolutePath());
+        }
         // The provider reaches the JDK's own in sun.nio.ch (the agent exports it too). FFM downcalls of the
         // native provider, now on the class path (the unnamed module).
         cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");

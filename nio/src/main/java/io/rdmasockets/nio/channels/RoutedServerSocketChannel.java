@@ -160,7 +160,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 kernel = k;
             }
             pendingOptions.clear();
-            Routing.decided(Router.Operation.ACCEPT, isa, null != rs ? "rsocket" : "kernel");
+            Routing.decided(stacks.router(), Router.Operation.ACCEPT, isa, null != rs ? "rsocket" : "kernel");
             keys.rescan();
             return this;
         }

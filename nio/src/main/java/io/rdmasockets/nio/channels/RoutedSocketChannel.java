@@ -170,7 +170,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                     }
                 }
                 rs = s;
-                Routing.decided(operation, address, "rsocket");
+                Routing.decided(stacks.router(), operation, address, "rsocket");
             }
             catch (final IOException e)
             {
@@ -185,7 +185,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         else
         {
             becomeKernel();
-            Routing.decided(operation, address, "kernel");
+            Routing.decided(stacks.router(), operation, address, "kernel");
         }
         rescanKeys();
     }

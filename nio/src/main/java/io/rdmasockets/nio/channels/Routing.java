@@ -35,12 +35,14 @@ final class Routing
             Errno.ECONNREFUSED == e || Errno.ECONNRESET == e || Errno.ETIMEDOUT == e;
     }
 
-    static void decided(final Router.Operation operation, final InetSocketAddress address, final String stack)
+    static void decided(final Router router, final Router.Operation operation, final InetSocketAddress address,
+        final String stack)
     {
         final System.Logger.Level level = DEBUG ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
         if (LOG.isLoggable(level))
         {
-            LOG.log(level, operation + " " + format(address) + " -> " + stack);
+            final String why = router.describe(operation, address);
+            LOG.log(level, operation + " " + format(address) + " -> " + stack + (null == why ? "" : " (" + why + ")"));
         }
     }
 

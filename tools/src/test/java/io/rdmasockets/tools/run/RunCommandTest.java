@@ -63,6 +63,42 @@ class RunCommandTest
         }
     }
 
+    /** A rule file decides per address: 127.0.0.1 over rsockets, so the java.net echo runs on rsockets. */
+    @org.junit.jupiter.api.Test
+    void shouldRouteByARuleFile(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception
+    {
+        final Path rules = dir.resolve("rules.txt");
+        Files.writeString(rules, "rdma connect 127.0.0.1 *\nrdma accept 127.0.0.0/8\ndefault tcp\n");
+        final String java = ProcessHandle.current().info().command().orElseThrow();
+        final Path agent = RunCommandAccess.agentJar();
+        try
+        {
+            final List<String> cmd = RunCommandAccess.javaCommand(List.of(java, "-cp", testClasses().toString(),
+                "io.rdmasockets.tools.run.PlainSocketProgram"), "none", rules, agent);
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            assertTrue(Integer.parseInt(m.group(1)) >= 2, "the rules route loopback to rsockets: " + out);
+        }
+        finally
+        {
+            Files.deleteIfExists(agent);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldRefuseABrokenRuleFileBeforeStartingTheApplication(@org.junit.jupiter.api.io.TempDir final Path dir)
+        throws Exception
+    {
+        final Path rules = dir.resolve("rules.txt");
+        Files.writeString(rules, "# routes\nrdma connect 10.0.0.0/33 *\n");
+        final Exception e = assertThrows(Exception.class, () -> RunCommandAccess.call(rules, List.of("java", "-version")));
+        assertEquals("--rules: rules.txt:2: prefix /33 of '10.0.0.0/33' is outside 0..32", e.getMessage());
+    }
+
     /** @return Netty's jars from this JVM's class path: the application's own libraries. */
     private static String nettyJars()
     {

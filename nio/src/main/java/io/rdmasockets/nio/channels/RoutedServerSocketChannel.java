@@ -22,9 +22,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,7 +41,8 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
     private final Object stateLock = new Object();
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final KeyList keys = new KeyList();
-    private final Map<SocketOption<?>, Object> pendingOptions = new LinkedHashMap<>();
+    private final ChannelOptions options = new ChannelOptions(OptionValues.SERVER_OPTIONS,
+        Set.of(java.net.StandardSocketOptions.SO_RCVBUF, java.net.StandardSocketOptions.SO_REUSEADDR));
     private volatile ServerSocketChannel kernel;
     private volatile StreamRsocket rs;
     private volatile boolean blocking = true;
@@ -117,13 +115,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 try
                 {
                     s.nonblocking(!blocking);
-                    for (final Map.Entry<SocketOption<?>, Object> e : pendingOptions.entrySet())
-                    {
-                        if (OptionValues.SERVER_OPTIONS.contains(e.getKey()))
-                        {
-                            set(s, e.getKey(), e.getValue());
-                        }
-                    }
+                    options.replayOn(s);
                     s.bind(isa);
                     s.listen(queue);
                 }
@@ -146,10 +138,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 try
                 {
                     k.configureBlocking(blocking);
-                    for (final Map.Entry<SocketOption<?>, Object> e : pendingOptions.entrySet())
-                    {
-                        set(k, e.getKey(), e.getValue());
-                    }
+                    options.replayOn(k);
                     k.bind(isa, queue);
                 }
                 catch (final IOException | RuntimeException e)
@@ -159,24 +148,10 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 }
                 kernel = k;
             }
-            pendingOptions.clear();
             Routing.decided(stacks.router(), Router.Operation.ACCEPT, isa, null != rs ? "rsocket" : "kernel");
             keys.rescan();
             return this;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void set(final StreamRsocket s, final SocketOption<T> name, final Object value) throws IOException
-    {
-        OptionValues.set(s, OptionValues.SERVER_OPTIONS, name, (T)value);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void set(final ServerSocketChannel k, final SocketOption<T> name, final Object value)
-        throws IOException
-    {
-        k.setOption(name, (T)value);
     }
 
     @Override
@@ -328,25 +303,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
         synchronized (stateLock)
         {
             ensureOpen();
-            final ServerSocketChannel k = kernel;
-            final StreamRsocket s = rs;
-            if (null != k)
-            {
-                k.setOption(name, value);
-            }
-            else if (null != s)
-            {
-                OptionValues.set(s, OptionValues.SERVER_OPTIONS, name, value);
-            }
-            else
-            {
-                if (!supportedOptions().contains(name))
-                {
-                    throw new UnsupportedOperationException("'" + name + "' not supported");
-                }
-                KernelDefaults.check(name, value);
-                pendingOptions.put(name, value);
-            }
+            options.set(kernel, rs, name, value);
             return this;
         }
     }
@@ -358,41 +315,14 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
         synchronized (stateLock)
         {
             ensureOpen();
-            final ServerSocketChannel k = kernel;
-            final StreamRsocket s = rs;
-            if (null != k)
-            {
-                return k.getOption(name);
-            }
-            if (null != s)
-            {
-                return OptionValues.get(s, OptionValues.SERVER_OPTIONS, name);
-            }
-            if (!supportedOptions().contains(name))
-            {
-                throw new UnsupportedOperationException("'" + name + "' not supported");
-            }
-            final Object pending = pendingOptions.get(name);
-            return name.type().cast(null != pending ? pending : KernelDefaults.socket(name));
+            return options.get(kernel, rs, name);
         }
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions()
     {
-        final ServerSocketChannel k = kernel;
-        if (null != k)
-        {
-            return k.supportedOptions();
-        }
-        if (null != rs)
-        {
-            return OptionValues.SERVER_OPTIONS;
-        }
-        final Set<SocketOption<?>> both = new HashSet<>(OptionValues.SERVER_OPTIONS);
-        both.add(java.net.StandardSocketOptions.SO_RCVBUF);
-        both.add(java.net.StandardSocketOptions.SO_REUSEADDR);
-        return both;
+        return options.supported(kernel, rs);
     }
 
     @Override

@@ -5,11 +5,9 @@ import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.engine.OptionValues;
 import io.rdmasockets.rsocket.engine.RsocketState;
-import io.rdmasockets.rsocket.engine.SegmentCache;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.Socket;
@@ -28,9 +26,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,10 +47,8 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object stateLock = new Object();
     private final KeyList keys = new KeyList();
-    private final SegmentCache readSegments = new SegmentCache();
-    private final SegmentCache writeSegments = new SegmentCache();
-    /** Every option set, so that the stack decided later (or a fallback to TCP) gets them. */
-    private final Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
+    private final RsocketTransfer transfer = new RsocketTransfer(this);
+    private final ChannelOptions options = new ChannelOptions(OptionValues.SOCKET_OPTIONS, KernelDefaults.socketOptions());
     private volatile SocketChannel kernel;
     private volatile StreamRsocket rs;
     private volatile boolean blocking = true;
@@ -162,13 +155,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 final StreamRsocket s = stacks.openRsocket();
                 s.nonblocking(!blocking);
-                for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
-                {
-                    if (OptionValues.SOCKET_OPTIONS.contains(e.getKey()))
-                    {
-                        setRsocketOption(s, e.getKey(), e.getValue());
-                    }
-                }
+                options.replayOn(s);
                 rs = s;
                 Routing.decided(stacks.router(), operation, address, "rsocket");
             }
@@ -198,13 +185,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         try
         {
             k.configureBlocking(blocking);
-            for (final Map.Entry<SocketOption<?>, Object> e : options.entrySet())
-            {
-                if (k.supportedOptions().contains(e.getKey()))
-                {
-                    setKernelOption(k, e.getKey(), e.getValue());
-                }
-            }
+            options.replayOn(k);
         }
         catch (final IOException | RuntimeException e)
         {
@@ -241,20 +222,6 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         becomeKernel();
         rescanKeys();
         return kernel;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void setRsocketOption(final StreamRsocket s, final SocketOption<T> name, final Object value)
-        throws IOException
-    {
-        OptionValues.set(s, OptionValues.SOCKET_OPTIONS, name, (T)value);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void setKernelOption(final SocketChannel k, final SocketOption<T> name, final Object value)
-        throws IOException
-    {
-        k.setOption(name, (T)value);
     }
 
     private void ensureOpen() throws ClosedChannelException
@@ -428,7 +395,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         {
             return true;
         }
-        checkInterrupted(-failure.errno());
+        transfer.checkInterrupted(-failure.errno());
         final SocketChannel k;
         synchronized (stateLock)
         {
@@ -614,7 +581,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 return -1;
             }
-            return rsocketRead(s, dst, blocking);
+            return transfer.read(s, dst, blocking, 0);
         }
         finally
         {
@@ -659,7 +626,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                     continue;
                 }
                 // Only the first read may wait: after bytes arrived, take what is there.
-                final int n = rsocketRead(s, dsts[i], blocking && 0 == total);
+                final int n = transfer.read(s, dsts[i], blocking && 0 == total, 0);
                 if (n < 0)
                 {
                     return 0 == total ? -1 : total;
@@ -687,53 +654,6 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             throw new NotYetConnectedException();
         }
         return inputShutdown ? null : rs;
-    }
-
-    private int rsocketRead(final StreamRsocket s, final ByteBuffer dst, final boolean wait) throws IOException
-    {
-        final int length = dst.remaining();
-        if (0 == length)
-        {
-            return 0;
-        }
-        final MemorySegment segment = segment(readSegments, dst);
-        final int position = dst.position();
-        final long offset = dst.isDirect() ? position : dst.arrayOffset() + position;
-        int n = 0;
-        try
-        {
-            if (wait)
-            {
-                begin();
-            }
-            n = s.recv(segment, offset, length, wait ? 0 : StreamRsocket.MSG_DONTWAIT);
-        }
-        finally
-        {
-            if (wait)
-            {
-                end(n > 0 || (0 == n && isOpen()));
-            }
-        }
-        checkInterrupted(n);
-        if (n > 0)
-        {
-            dst.position(position + n);
-            return n;
-        }
-        if (0 == n)
-        {
-            return -1;
-        }
-        if (-Errno.EAGAIN.code() == n)
-        {
-            return 0;
-        }
-        if (-Errno.EBADF.code() == n)
-        {
-            throw isOpen() ? RsocketSupport.exception(-n, "read") : new ClosedChannelException();
-        }
-        throw RsocketSupport.exception(-n, "read from " + remote);
     }
 
     private int kernelRead(final SocketChannel k, final ByteBuffer dst) throws IOException
@@ -769,7 +689,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         writeLock.lock();
         try
         {
-            return rsocketWrite(writable(), src, blocking);
+            return transfer.write(writable(), src, blocking);
         }
         finally
         {
@@ -805,7 +725,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
                 {
                     continue;
                 }
-                final int n = rsocketWrite(s, srcs[i], blocking);
+                final int n = transfer.write(s, srcs[i], blocking);
                 total += n;
                 if (srcs[i].hasRemaining())
                 {
@@ -832,77 +752,6 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             throw new java.nio.channels.ClosedChannelException();
         }
         return rs;
-    }
-
-    private int rsocketWrite(final StreamRsocket s, final ByteBuffer src, final boolean wait) throws IOException
-    {
-        final int length = src.remaining();
-        if (0 == length)
-        {
-            return 0;
-        }
-        final MemorySegment segment = segment(writeSegments, src);
-        final int position = src.position();
-        final long offset = src.isDirect() ? position : src.arrayOffset() + position;
-        int n = 0;
-        try
-        {
-            if (wait)
-            {
-                begin();
-            }
-            n = s.send(segment, offset, length, wait ? 0 : StreamRsocket.MSG_DONTWAIT);
-        }
-        finally
-        {
-            if (wait)
-            {
-                end(n > 0);
-            }
-        }
-        checkInterrupted(n);
-        if (n > 0)
-        {
-            src.position(position + n);
-            return n;
-        }
-        if (-Errno.EAGAIN.code() == n || 0 == n)
-        {
-            return 0;
-        }
-        if (-Errno.EBADF.code() == n && !isOpen())
-        {
-            throw new ClosedChannelException();
-        }
-        throw RsocketSupport.exception(-n, "write to " + remote);
-    }
-
-    /**
-     * An engine wait that saw the interrupt before the channel's interruptor closed the channel: finish what
-     * the interruptor does (close), and report it as the JDK does.
-     */
-    private void checkInterrupted(final int n) throws IOException
-    {
-        if (-Errno.EINTR.code() == n)
-        {
-            close();
-            throw new java.nio.channels.ClosedByInterruptException();
-        }
-    }
-
-    /** @return a segment over the whole backing array or direct buffer (cached: no allocation when reused). */
-    private static MemorySegment segment(final SegmentCache cache, final ByteBuffer buffer)
-    {
-        if (buffer.isDirect())
-        {
-            return cache.of(buffer);
-        }
-        if (!buffer.hasArray())
-        {
-            // A read-only heap buffer: copy through a temporary segment (rare; the JDK copies too).
-            return MemorySegment.ofBuffer(buffer.duplicate().clear());
-        }
-        return cache.of(buffer.array());
     }
 
     // ---------------------------------------------------------------------------------------- state
@@ -1017,32 +866,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             {
                 return -1;
             }
-            final int position = dst.position();
-            int n = 0;
-            try
-            {
-                begin();
-                n = s.recv(readSegments.of(dst.array()), dst.arrayOffset() + position, dst.remaining(), 0, timeoutMs);
-            }
-            finally
-            {
-                end(n > 0 || isOpen());
-            }
-            checkInterrupted(n);
-            if (n > 0)
-            {
-                dst.position(position + n);
-                return n;
-            }
-            if (0 == n)
-            {
-                return -1;
-            }
-            if (-Errno.EAGAIN.code() == n)
-            {
-                throw new SocketTimeoutException("Read timed out");
-            }
-            throw RsocketSupport.exception(-n, "read from " + remote);
+            return transfer.read(s, dst, true, timeoutMs);
         }
         finally
         {
@@ -1061,6 +885,29 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         }
         final StreamRsocket s = rs;
         return null == s || !connected || inputShutdown ? 0 : (int)Math.min(Integer.MAX_VALUE, s.available());
+    }
+
+    /** Enters a blocking call, for {@link RsocketTransfer}: an interrupt now closes the channel. */
+    void beginBlocking()
+    {
+        begin();
+    }
+
+    /**
+     * Leaves a blocking call, for {@link RsocketTransfer}.
+     *
+     * @param completed whether it did what it was called for.
+     * @throws java.nio.channels.AsynchronousCloseException when closed meanwhile (by an interrupt: its subclass).
+     */
+    void endBlocking(final boolean completed) throws java.nio.channels.AsynchronousCloseException
+    {
+        end(completed);
+    }
+
+    /** @return the remote address given to connect, for messages. */
+    InetSocketAddress remote()
+    {
+        return remote;
     }
 
     /** @return whether input was shut down. */
@@ -1124,26 +971,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         synchronized (stateLock)
         {
             ensureOpen();
-            final SocketChannel k = kernel;
-            final StreamRsocket s = rs;
-            if (null != k)
-            {
-                k.setOption(name, value);
-            }
-            else if (null != s)
-            {
-                OptionValues.set(s, OptionValues.SOCKET_OPTIONS, name, value);
-            }
-            else
-            {
-                if (!supportedOptions().contains(name))
-                {
-                    throw new UnsupportedOperationException("'" + name + "' not supported");
-                }
-                KernelDefaults.check(name, value);
-            }
-            // Kept for a stack decided later, and for a fallback to TCP.
-            options.put(name, value);
+            options.set(kernel, rs, name, value);
             return this;
         }
     }
@@ -1155,41 +983,14 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         synchronized (stateLock)
         {
             ensureOpen();
-            final SocketChannel k = kernel;
-            final StreamRsocket s = rs;
-            if (null != k)
-            {
-                return k.getOption(name);
-            }
-            if (null != s)
-            {
-                return OptionValues.get(s, OptionValues.SOCKET_OPTIONS, name);
-            }
-            if (!supportedOptions().contains(name))
-            {
-                throw new UnsupportedOperationException("'" + name + "' not supported");
-            }
-            final Object pending = options.get(name);
-            return name.type().cast(null != pending ? pending : KernelDefaults.socket(name));
+            return options.get(kernel, rs, name);
         }
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions()
     {
-        final SocketChannel k = kernel;
-        final StreamRsocket s = rs;
-        if (null != k)
-        {
-            return k.supportedOptions();
-        }
-        if (null != s)
-        {
-            return OptionValues.SOCKET_OPTIONS;
-        }
-        final Set<SocketOption<?>> both = new HashSet<>(KernelDefaults.socketOptions());
-        both.addAll(OptionValues.SOCKET_OPTIONS);
-        return both;
+        return options.supported(kernel, rs);
     }
 
     // ---------------------------------------------------------------------------------------- close

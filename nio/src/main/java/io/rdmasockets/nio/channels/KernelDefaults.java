@@ -1,5 +1,6 @@
 package io.rdmasockets.nio.channels;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketOption;
@@ -25,7 +26,7 @@ final class KernelDefaults
 
         static
         {
-            try (SocketChannel prototype = KernelProvider.get().openSocketChannel())
+            try (SocketChannel prototype = PlatformSelectorProvider.get().openSocketChannel())
             {
                 OPTIONS = prototype.supportedOptions();
                 for (final SocketOption<?> o : OPTIONS)

@@ -759,29 +759,16 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     @Override
     public SocketChannel shutdownInput() throws IOException
     {
-        synchronized (stateLock)
-        {
-            ensureOpen();
-            if (!connected)
-            {
-                throw new NotYetConnectedException();
-            }
-            final SocketChannel k = kernel;
-            if (null != k)
-            {
-                k.shutdownInput();
-            }
-            else if (!inputShutdown)
-            {
-                rs.shutdown(StreamRsocket.SHUT_RD);
-            }
-            inputShutdown = true;
-            return this;
-        }
+        return shutdown(true);
     }
 
     @Override
     public SocketChannel shutdownOutput() throws IOException
+    {
+        return shutdown(false);
+    }
+
+    private SocketChannel shutdown(final boolean input) throws IOException
     {
         synchronized (stateLock)
         {
@@ -793,13 +780,31 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
             final SocketChannel k = kernel;
             if (null != k)
             {
-                k.shutdownOutput();
+                if (input)
+                {
+                    k.shutdownInput();
+                }
+                else
+                {
+                    k.shutdownOutput();
+                }
             }
-            else if (!outputShutdown)
+            else if (!(input ? inputShutdown : outputShutdown))
             {
-                rs.shutdown(StreamRsocket.SHUT_WR);
+                final int rc = rs.shutdown(input ? StreamRsocket.SHUT_RD : StreamRsocket.SHUT_WR);
+                if (rc < 0)
+                {
+                    throw RsocketSupport.exception(-rc, input ? "shutdownInput" : "shutdownOutput");
+                }
             }
-            outputShutdown = true;
+            if (input)
+            {
+                inputShutdown = true;
+            }
+            else
+            {
+                outputShutdown = true;
+            }
             return this;
         }
     }

@@ -85,12 +85,8 @@ final class RsocketSupport
         {
             return address;
         }
-        final java.net.InetAddress loopback = ia instanceof java.net.Inet6Address ?
-            java.net.InetAddress.getLoopbackAddress() instanceof java.net.Inet6Address ?
-                java.net.InetAddress.getLoopbackAddress() : inet6Loopback() :
-            java.net.InetAddress.getLoopbackAddress() instanceof java.net.Inet4Address ?
-                java.net.InetAddress.getLoopbackAddress() : inet4Loopback();
-        return new InetSocketAddress(loopback, address.getPort());
+        return new InetSocketAddress(ia instanceof java.net.Inet6Address ? inet6Loopback() : inet4Loopback(),
+            address.getPort());
     }
 
     private static java.net.InetAddress inet4Loopback()

@@ -168,34 +168,12 @@ final class ServerSocketAdaptor extends ServerSocket
 
     private <T> void set(final SocketOption<T> name, final T value) throws SocketException
     {
-        try
-        {
-            channel.setOption(name, value);
-        }
-        catch (final SocketException e)
-        {
-            throw e;
-        }
-        catch (final IOException e)
-        {
-            throw (SocketException)new SocketException(e.getMessage()).initCause(e);
-        }
+        AdaptorOptions.set(channel, name, value);
     }
 
     private <T> T get(final SocketOption<T> name) throws SocketException
     {
-        try
-        {
-            return channel.getOption(name);
-        }
-        catch (final SocketException e)
-        {
-            throw e;
-        }
-        catch (final IOException e)
-        {
-            throw (SocketException)new SocketException(e.getMessage()).initCause(e);
-        }
+        return AdaptorOptions.get(channel, name);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.rdmasockets.nio.channels;
 
+import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 import io.rdmasockets.nio.Router;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.config.RsocketConfig;
@@ -17,7 +18,7 @@ import java.nio.channels.spi.SelectorProvider;
 public final class Stacks
 {
     private final Router router;
-    private final SelectorProvider kernel = KernelProvider.get();
+    private final SelectorProvider kernel = PlatformSelectorProvider.get();
     private volatile VerbsProvider verbs;
     private final RsocketConfig config;
 

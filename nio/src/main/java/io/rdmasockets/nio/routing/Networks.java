@@ -18,7 +18,6 @@ final class Networks
 
     /**
      * @param text   {@code 10.0.0.0/8}, {@code 10.0.0.1} (a host: /32), {@code fd00::/8}, {@code [::1]}.
-     * @param where  {@code file:line} for errors.
      * @param source the file name.
      * @param line   the line.
      * @return the network.

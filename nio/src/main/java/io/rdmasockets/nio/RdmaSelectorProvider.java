@@ -36,6 +36,11 @@ public final class RdmaSelectorProvider extends SelectorProvider
 {
     /** System property: {@code all} or {@code none}. */
     public static final String ROUTE_PROP_NAME = "rdmasockets.nio.route";
+    /**
+     * Without rules and with {@code route=all}: {@code true} makes every server socket take plain TCP clients
+     * on its port too ({@link Router#acceptTcp}; {@code rsock run --accept-tcp}).
+     */
+    public static final String ACCEPT_TCP_PROP_NAME = "rdmasockets.nio.acceptTcp";
 
     private final ChannelFactory channels;
 
@@ -60,8 +65,28 @@ public final class RdmaSelectorProvider extends SelectorProvider
         {
             return rules;
         }
-        return "all".equalsIgnoreCase(System.getProperty(ROUTE_PROP_NAME, "none")) ? Router.allRsockets() :
-            Router.noRsockets();
+        if (!"all".equalsIgnoreCase(System.getProperty(ROUTE_PROP_NAME, "none")))
+        {
+            return Router.noRsockets();
+        }
+        if (!Boolean.getBoolean(ACCEPT_TCP_PROP_NAME))
+        {
+            return Router.allRsockets();
+        }
+        return new Router()
+        {
+            @Override
+            public boolean useRsocket(final Operation operation, final java.net.InetSocketAddress address)
+            {
+                return true;
+            }
+
+            @Override
+            public boolean acceptTcp(final java.net.InetSocketAddress local)
+            {
+                return true;
+            }
+        };
     }
 
     /**

@@ -24,6 +24,19 @@ public interface Router
     boolean useRsocket(Operation operation, InetSocketAddress address);
 
     /**
+     * Whether a server socket routed to rsockets also takes plain TCP clients on its port (as IBM JSOR
+     * could), so that clients that do not use rsockets reach it too. How the two kinds share a port depends
+     * on the verbs provider: see {@code nio/README.md}, "A server for both".
+     *
+     * @param local the server socket's local address.
+     * @return true to take both kinds; false (the default) for rsockets only.
+     */
+    default boolean acceptTcp(final InetSocketAddress local)
+    {
+        return false;
+    }
+
+    /**
      * Whether a connect routed to rsockets may fall back to a kernel TCP connect when RDMA cannot reach the
      * destination: no verbs provider or route, no rsocket listener there, or no answer.
      *

@@ -51,6 +51,11 @@ public final class RunCommand implements Callable<Integer>
             "DMM's NSTACK_MOD_CFG_FILE/NSTACK_MOD_CFG_RD are honoured from the environment too.")
     java.nio.file.Path rules;
 
+    @Option(names = "--accept-tcp",
+        description = "With --route all: server sockets take plain TCP clients on their port too " +
+            "(-Drdmasockets.nio.acceptTcp=true; in a rules file: rdma+tcp accept ...).")
+    boolean acceptTcp;
+
     @Option(names = "--provider", paramLabel = "NAME",
         description = "Verbs provider for the rsockets (default: the best available).")
     String provider;
@@ -69,6 +74,10 @@ public final class RunCommand implements Callable<Integer>
         if (!mode.equals("all") && !mode.equals("none"))
         {
             throw new ToolException("--route must be all or none, not '" + route + "'");
+        }
+        if (acceptTcp && (null != rules || mode.equals("none")))
+        {
+            throw new ToolException("--accept-tcp goes with --route all; in a rules file write 'rdma+tcp accept ...'");
         }
         if (null != rules)
         {
@@ -103,6 +112,10 @@ public final class RunCommand implements Callable<Integer>
         cmd.add("-javaagent:" + agentJar);
         cmd.add("-D" + "java.nio.channels.spi.SelectorProvider=" + PROVIDER_CLASS);
         cmd.add("-Drdmasockets.nio.route=" + mode);
+        if (acceptTcp)
+        {
+            cmd.add("-Drdmasockets.nio.acceptTcp=true");
+        }
         if (null != rules)
         {
             cmd.add("-Drdmasockets.rules=" + rules.toAbsolutePath());

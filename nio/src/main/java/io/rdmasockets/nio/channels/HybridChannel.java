@@ -27,6 +27,20 @@ interface HybridChannel
     int readyOps(int events, int interest);
 
     /**
+     * Operations ready because of what the channel holds itself, which no poll reports: bytes read before a
+     * plain TCP connection was handed over ({@link io.rdmasockets.verbs.cm.PlainTcpConnection#received()}).
+     * Asked of kernel channels at each select; such readiness only ever goes away, so a blocked select
+     * need not be woken for it.
+     *
+     * @param interest the key's interest set.
+     * @return the ready operations.
+     */
+    default int pendingOps(final int interest)
+    {
+        return 0;
+    }
+
+    /**
      * Notes a key of this channel, so that the selectors learn when its stack is decided.
      *
      * @param key the key.

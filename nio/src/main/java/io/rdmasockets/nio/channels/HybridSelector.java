@@ -331,7 +331,7 @@ public final class HybridSelector extends AbstractSelector
     }
 
     /**
-     * Polls every rsocket key with interest.
+     * Polls every rsocket key with interest (and asks kernel channels for {@link HybridChannel#pendingOps}).
      *
      * @param arm watch and arm them first, so that a change from now on wakes the inner selector.
      * @return whether any was watched.
@@ -344,8 +344,13 @@ public final class HybridSelector extends AbstractSelector
             final HybridKey key = all.get(i);
             final StreamRsocket rs = key.hybrid.rsocket();
             final int interest = key.interest();
-            if (null == rs || 0 == interest || !key.isValid())
+            if (0 == interest || !key.isValid())
             {
+                continue;
+            }
+            if (null == rs)
+            {
+                update(key, key.hybrid.pendingOps(interest));
                 continue;
             }
             final int events;

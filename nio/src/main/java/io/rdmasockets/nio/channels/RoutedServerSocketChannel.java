@@ -5,6 +5,7 @@ import io.rdmasockets.common.Errno;
 import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.engine.OptionValues;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
+import io.rdmasockets.verbs.cm.PlainTcpConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link ServerSocketChannel} that becomes an rsocket listener or a kernel one at bind, as its
  * {@link Router} decides for the local address ({@link Router.Operation#ACCEPT}); accepted sockets are
- * {@link RoutedSocketChannel}s of the same stack.
+ * {@link RoutedSocketChannel}s of the same stack. An rsocket listener the router lets take plain TCP clients
+ * too ({@link Router#acceptTcp}) accepts both kinds, in arrival order ({@link StreamRsocket#acceptAny}).
  */
 final class RoutedServerSocketChannel extends ServerSocketChannel implements HybridChannel
 {
@@ -117,7 +119,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                     s.nonblocking(!blocking);
                     options.replayOn(s);
                     s.bind(isa);
-                    s.listen(queue);
+                    s.listen(queue, stacks.router().acceptTcp(isa));
                 }
                 catch (final ErrnoException e)
                 {
@@ -148,7 +150,8 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 }
                 kernel = k;
             }
-            Routing.decided(stacks.router(), Router.Operation.ACCEPT, isa, null != rs ? "rsocket" : "kernel");
+            Routing.decided(stacks.router(), Router.Operation.ACCEPT, isa, null == rs ? "kernel" :
+                rs.sharesTcpPort() ? "rsocket+tcp" : "rsocket");
             keys.rescan();
             return this;
         }
@@ -207,14 +210,14 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 throw new NotYetBoundException();
             }
             boolean wait = blocking;
-            StreamRsocket accepted = null;
+            Object accepted = null;
             try
             {
                 if (wait)
                 {
                     begin();
                 }
-                accepted = s.accept(wait ? timeoutMs : 0);
+                accepted = s.sharesTcpPort() ? s.acceptAny(wait ? timeoutMs : 0) : s.accept(wait ? timeoutMs : 0);
             }
             catch (final ErrnoException e)
             {
@@ -254,7 +257,19 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
             {
                 throw new ClosedChannelException();
             }
-            return new RoutedSocketChannel(provider(), stacks, accepted);
+            if (accepted instanceof PlainTcpConnection plain)
+            {
+                try
+                {
+                    return new RoutedSocketChannel(provider(), stacks, plain.channel(), plain.received());
+                }
+                catch (final IOException | RuntimeException e)
+                {
+                    plain.channel().close();
+                    throw e;
+                }
+            }
+            return new RoutedSocketChannel(provider(), stacks, (StreamRsocket)accepted);
         }
         finally
         {

@@ -57,6 +57,8 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private volatile InetSocketAddress remote;
+    /** Bytes read from a plain TCP connection before it was handed over; read before the kernel socket's. */
+    private volatile ByteBuffer received;
     private SocketAdaptor adaptor;
 
     RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final ProtocolFamily family)
@@ -80,10 +82,55 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final SocketChannel accepted)
         throws IOException
     {
+        this(provider, stacks, accepted, null);
+    }
+
+    /**
+     * A plain TCP client accepted on a port shared with rsockets.
+     *
+     * @param received the bytes read from it already, or null.
+     */
+    RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final SocketChannel accepted,
+        final byte[] received) throws IOException
+    {
         this(provider, stacks, (ProtocolFamily)null);
         accepted.configureBlocking(true);
         this.kernel = accepted;
         this.connected = true;
+        this.received = null == received || 0 == received.length ? null : ByteBuffer.wrap(received);
+    }
+
+    /**
+     * Moves bytes read before the hand-over into {@code dst}.
+     *
+     * @return how many; 0 once there are none left.
+     */
+    private int takeReceived(final ByteBuffer dst)
+    {
+        final ByteBuffer r = received;
+        if (null == r)
+        {
+            return 0;
+        }
+        synchronized (r)
+        {
+            final int n = Math.min(r.remaining(), dst.remaining());
+            dst.put(dst.position(), r, r.position(), n);
+            dst.position(dst.position() + n);
+            r.position(r.position() + n);
+            if (!r.hasRemaining())
+            {
+                received = null;
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public int pendingOps(final int interest)
+    {
+        final ByteBuffer r = received;
+        return null != r && r.hasRemaining() ? interest & SelectionKey.OP_READ : 0;
     }
 
     // ---------------------------------------------------------------------------------------- HybridChannel
@@ -596,6 +643,19 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         final SocketChannel k = kernel;
         if (null != k)
         {
+            if (null != received)
+            {
+                long taken = 0;
+                for (int i = offset; i < offset + length; i++)
+                {
+                    RsocketSupport.checkWritable(dsts[i]);
+                    taken += takeReceived(dsts[i]);
+                }
+                if (taken > 0)
+                {
+                    return taken;
+                }
+            }
             try
             {
                 return k.read(dsts, offset, length);
@@ -658,6 +718,14 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
 
     private int kernelRead(final SocketChannel k, final ByteBuffer dst) throws IOException
     {
+        if (null != received && dst.hasRemaining())
+        {
+            final int n = takeReceived(dst);
+            if (n > 0)
+            {
+                return n;
+            }
+        }
         try
         {
             return k.read(dst);
@@ -846,8 +914,9 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         final SocketChannel k = kernel;
         if (null != k)
         {
-            if (0 == timeoutMs)
+            if (0 == timeoutMs || (null != received && dst.hasRemaining()))
             {
+                // Bytes read before the hand-over are there already: no wait to time.
                 return kernelRead(k, dst);
             }
             k.socket().setSoTimeout(timeoutMs);
@@ -886,7 +955,8 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         final SocketChannel k = kernel;
         if (null != k)
         {
-            return k.socket().getInputStream().available();
+            final ByteBuffer r = received;
+            return (null == r ? 0 : r.remaining()) + k.socket().getInputStream().available();
         }
         final StreamRsocket s = rs;
         return null == s || !connected || inputShutdown ? 0 : (int)Math.min(Integer.MAX_VALUE, s.available());

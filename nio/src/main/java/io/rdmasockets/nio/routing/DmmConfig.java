@@ -105,7 +105,7 @@ final class DmmConfig
                 switch (type.strip())
                 {
                     // SOCK_STREAM: every stream socket no ip_route matched.
-                    case "1" -> rules.add(new Rule(rsocket, null, null, -1, 0, 65535, rdSource + ":" + l.line(),
+                    case "1" -> rules.add(new Rule(rsocket, false, null, null, -1, 0, 65535, rdSource + ":" + l.line(),
                         "prot_route proto_type 1 -> " + name));
                     // SOCK_DGRAM: datagram channels are kernel ones for now; a route to the kernel is satisfied.
                     case "2" ->
@@ -145,7 +145,7 @@ final class DmmConfig
         }
         final boolean rsocket = known(name, stacks, source, line);
         final Networks.Network n = Networks.masked(Networks.parse(subnet.strip(), source, line));
-        return new Rule(rsocket, null, n.address(), n.prefix(), 0, 65535, source + ":" + line,
+        return new Rule(rsocket, false, null, n.address(), n.prefix(), 0, 65535, source + ":" + line,
             subnet.strip() + " -> " + name);
     }
 

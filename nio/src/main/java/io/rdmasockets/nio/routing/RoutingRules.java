@@ -160,6 +160,13 @@ public final class RoutingRules implements Router
     }
 
     @Override
+    public boolean acceptTcp(final InetSocketAddress local)
+    {
+        final Rule r = match(Operation.ACCEPT, local);
+        return null != r && r.plainTcp();
+    }
+
+    @Override
     public boolean fallbackToTcp(final InetSocketAddress destination)
     {
         return fallback;

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
  * allocates nothing for IPv4 addresses.
  *
  * @param rsocket   the stack: true for rsockets, false for kernel TCP.
+ * @param plainTcp  for a server socket routed to rsockets, whether plain TCP clients share its port.
  * @param operation the operation it applies to, or null for any.
  * @param network   the network's address bytes (4 or 16), or null for any address of either family.
  * @param prefix    the prefix length; -1 for a rule below every address rule (DMM's prot_route).
@@ -20,7 +21,7 @@ import java.net.InetSocketAddress;
  * @param source    {@code file:line}.
  * @param text      the rule as written, for logs.
  */
-public record Rule(boolean rsocket, Router.Operation operation, byte[] network, int prefix, int lowPort,
+public record Rule(boolean rsocket, boolean plainTcp, Router.Operation operation, byte[] network, int prefix, int lowPort,
     int highPort, String source, String text)
 {
     /**

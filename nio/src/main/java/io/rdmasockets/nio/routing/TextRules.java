@@ -13,12 +13,14 @@ import java.util.Locale;
  * rdma      connect    192.168.21.0/24   *
  * rdma      bind       10.0.0.1          7000-7100
  * rdma      accept     0.0.0.0/0         7471
+ * rdma+tcp  accept     0.0.0.0/0         8080
  * tcp       connect    10.1.0.0/16
  * rdma      *          fd00::/8          *
  * default   tcp
  * fallback  off
  * </pre>
- * Stacks: {@code rdma} or {@code rsocket}; {@code tcp} or {@code kernel}. Operations: {@code connect} (the
+ * Stacks: {@code rdma} or {@code rsocket}; {@code tcp} or {@code kernel}; for {@code accept} rules also
+ * {@code rdma+tcp}, a server socket that takes rsockets and plain TCP clients on one port. Operations: {@code connect} (the
  * remote address), {@code bind} (a socket that will connect), {@code accept} (a listener's local address), or
  * {@code *}. Addresses: IPv4 or IPv6, with or without a prefix (without: the host alone), or {@code *}; host
  * bits past the prefix are an error (a typo more often than not). Ports: {@code *} (the default), one port, or
@@ -27,6 +29,10 @@ import java.util.Locale;
  */
 final class TextRules
 {
+    /** The stack of a server socket for rsockets and plain TCP clients. */
+    private static final String BOTH = "rdma+tcp";
+    private static final java.util.Set<String> KNOWN_STACKS = java.util.Set.of("rdma", "rsocket", "tcp", "kernel");
+
     private TextRules()
     {
     }
@@ -79,8 +85,19 @@ final class TextRules
                 throw new RuleFileException(source, line, "expected 'STACK OPERATION ADDRESS [PORTS]', found '" + text +
                     "'");
             }
-            final boolean rsocket = stack(f[0], source, line);
+            final boolean both = BOTH.equalsIgnoreCase(f[0]);
+            if (!both && !KNOWN_STACKS.contains(f[0].toLowerCase(Locale.ROOT)))
+            {
+                throw new RuleFileException(source, line, "unknown stack '" + f[0] + "' (rdma, rsocket, tcp, kernel, " +
+                    BOTH + ")");
+            }
+            final boolean rsocket = both || stack(f[0], source, line);
             final Router.Operation op = operation(f[1], source, line);
+            if (both && Router.Operation.ACCEPT != op)
+            {
+                throw new RuleFileException(source, line, "'" + BOTH + "' applies to accept rules only, found '" + text +
+                    "'");
+            }
             byte[] network = null;
             int prefix = 0;
             if (!"*".equals(f[2]))
@@ -95,7 +112,7 @@ final class TextRules
                 prefix = n.prefix();
             }
             final int[] ports = ports(f.length == 4 ? f[3] : "*", source, line);
-            rules.add(new Rule(rsocket, op, network, prefix, ports[0], ports[1], source + ":" + line, text));
+            rules.add(new Rule(rsocket, both, op, network, prefix, ports[0], ports[1], source + ":" + line, text));
         }
         return new RoutingRules(rules, null != defaultRsocket && defaultRsocket, fallback, source);
     }

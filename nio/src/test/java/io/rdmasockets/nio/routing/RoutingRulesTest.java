@@ -64,6 +64,21 @@ class RoutingRulesTest
         assertFalse(r.fallbackToTcp(at("10.0.0.1", 1)));
     }
 
+    @Test
+    void shouldLetAcceptRulesTakePlainTcpClientsToo() throws Exception
+    {
+        final RoutingRules r = RoutingRules.parseText("r",
+            "rdma+tcp accept 0.0.0.0/0 8080\nrdma accept 0.0.0.0/0 7471\nRDMA+TCP accept ::/0 9000-9001\n");
+        assertTrue(r.useRsocket(Operation.ACCEPT, at("0.0.0.0", 8080)));
+        assertTrue(r.acceptTcp(at("0.0.0.0", 8080)));
+        assertTrue(r.useRsocket(Operation.ACCEPT, at("0.0.0.0", 7471)));
+        assertFalse(r.acceptTcp(at("0.0.0.0", 7471)), "rdma alone: rsockets only");
+        assertTrue(r.acceptTcp(at("::", 9001)));
+        assertFalse(r.useRsocket(Operation.ACCEPT, at("0.0.0.0", 1)), "no rule: the default, tcp");
+        assertFalse(r.acceptTcp(at("0.0.0.0", 1)));
+        assertFalse(r.acceptTcp(at("0.0.0.0", 8081)));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
         "rdma connect 10.0.0.0/33 * ; r:1: prefix /33 of '10.0.0.0/33' is outside 0..32",
@@ -75,7 +90,9 @@ class RoutingRulesTest
         "rdma connect 10.0.0.0/8 70000 ; r:1: port 70000 in '70000' is outside 0..65535",
         "rdma connect 10.0.0.0/8 9-3 ; r:1: port range '9-3' is reversed",
         "rdma connect 10.0.0.0/8 http ; r:1: 'http' is not a port, a range or *",
-        "ib connect 10.0.0.0/8 ; r:1: unknown stack 'ib' (rdma, rsocket, tcp, kernel)",
+        "ib connect 10.0.0.0/8 ; r:1: unknown stack 'ib' (rdma, rsocket, tcp, kernel, rdma+tcp)",
+        "rdma+tcp connect 10.0.0.0/8 ; r:1: 'rdma+tcp' applies to accept rules only, found 'rdma+tcp connect 10.0.0.0/8'",
+        "default rdma+tcp ; r:1: unknown stack 'rdma+tcp' (rdma, rsocket, tcp, kernel)",
         "rdma dial 10.0.0.0/8 ; r:1: unknown operation 'dial' (connect, bind, accept, *)",
         "rdma connect ; r:1: expected 'STACK OPERATION ADDRESS [PORTS]', found 'rdma connect'",
         "default ; r:1: expected 'default rdma|tcp', found 'default'",
@@ -210,7 +227,7 @@ class RoutingRulesTest
             final int flip = random.nextInt(bits);
             addr[flip / 8] ^= (byte)(0x80 >>> (flip % 8));
             final Networks.Network masked = Networks.masked(new Networks.Network(net, prefix));
-            final Rule rule = new Rule(true, null, masked.address(), prefix, 0, 65535, "t:1", "t");
+            final Rule rule = new Rule(true, false, null, masked.address(), prefix, 0, 65535, "t:1", "t");
             final InetAddress ia = InetAddress.getByAddress(addr);
             final String network = describe(masked.address()) + "/" + prefix;
             final boolean expected = reference(masked.address(), prefix, Rule.unmapped(ia).getAddress());

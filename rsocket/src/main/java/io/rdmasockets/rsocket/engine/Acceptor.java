@@ -5,6 +5,7 @@ import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.verbs.cm.CmEvent;
 import io.rdmasockets.verbs.cm.CmId;
 import io.rdmasockets.verbs.cm.ConnectionParameters;
+import io.rdmasockets.verbs.cm.PlainTcpConnection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,9 @@ import static io.rdmasockets.rsocket.engine.RsocketState.*;
  * without waiting for the application; a connection, once established, waits in the accept queue for
  * {@link StreamRsocket#accept(long)}.
  *
+ * <p>A listener may also take plain TCP clients on its port ({@link #listen(int, boolean)}); they wait in the
+ * same queue, so that an accept returns connections of both kinds in the order they arrived.
+ *
  * <p><b>Note:</b> a request is accepted, and an established connection queued, under the listener's
  * monitor, which the listener's close holds while it closes them all: listener before child.
  */
@@ -27,8 +31,8 @@ final class Acceptor
     private static final long ACCEPT_SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final StreamRsocket socket;
-    /** Established connections, waiting for accept. */
-    private final LinkedBlockingQueue<StreamRsocket> acceptQueue = new LinkedBlockingQueue<>();
+    /** Established connections (rsockets, and plain TCP ones when shared), waiting for accept. */
+    private final LinkedBlockingQueue<Object> acceptQueue = new LinkedBlockingQueue<>();
     /** Connections accepted but not yet established; guarded by itself. */
     private final List<StreamRsocket> accepting = new ArrayList<>();
 
@@ -45,13 +49,77 @@ final class Acceptor
      */
     void listen(final int backlog) throws ErrnoException
     {
+        listen(backlog, false);
+    }
+
+    /**
+     * {@link StreamRsocket#listen(int, boolean)}.
+     *
+     * @param backlog  connection requests the provider queues.
+     * @param plainTcp also take plain TCP clients on the port.
+     * @throws ErrnoException e.g. {@code EADDRINUSE}, also for the TCP port.
+     */
+    void listen(final int backlog, final boolean plainTcp) throws ErrnoException
+    {
         if (LISTENING == socket.state)
         {
+            if (plainTcp != (null != tcp))
+            {
+                throw new ErrnoException(Errno.EINVAL, "listen: already listening " + (null == tcp ? "without" : "with") +
+                    " plain TCP clients");
+            }
             return;
         }
         socket.cmId.listen(backlog);
+        if (plainTcp)
+        {
+            final SharedTcpPort port = new SharedTcpPort(backlog);
+            // Before it starts: a plain client may arrive at once.
+            tcp = port;
+            try
+            {
+                port.start(socket, connection -> onPlainTcp(port, connection));
+            }
+            catch (final ErrnoException | RuntimeException e)
+            {
+                tcp = null;
+                port.close();
+                throw e;
+            }
+        }
         socket.state = LISTENING;
         socket.events.watch();
+    }
+
+    /** Plain TCP clients of a shared port, or null. */
+    private volatile SharedTcpPort tcp;
+
+    /** @return whether plain TCP clients share the port. */
+    boolean sharesTcpPort()
+    {
+        return null != tcp;
+    }
+
+    /** A plain TCP client arrived (provider or accept thread): queue it, unless closed or over the backlog. */
+    private void onPlainTcp(final SharedTcpPort port, final PlainTcpConnection connection)
+    {
+        final boolean queued;
+        synchronized (socket)
+        {
+            queued = !socket.closed.get() && port.admit();
+            if (queued)
+            {
+                acceptQueue.add(connection);
+            }
+        }
+        if (queued)
+        {
+            socket.readiness.signal();
+        }
+        else
+        {
+            SharedTcpPort.closeQuietly(connection);
+        }
     }
 
     /**
@@ -63,6 +131,22 @@ final class Acceptor
      * @throws ErrnoException as {@link StreamRsocket#accept(long)}.
      */
     StreamRsocket accept(final long timeoutMs) throws ErrnoException
+    {
+        if (null != tcp)
+        {
+            throw new ErrnoException(Errno.EINVAL, "accept: the listener shares its port with plain TCP clients");
+        }
+        return (StreamRsocket)acceptAny(timeoutMs);
+    }
+
+    /**
+     * {@link StreamRsocket#acceptAny(long)}.
+     *
+     * @param timeoutMs as {@link #accept(long)}.
+     * @return a {@link StreamRsocket} or a {@link PlainTcpConnection}.
+     * @throws ErrnoException as {@link #accept(long)}.
+     */
+    Object acceptAny(final long timeoutMs) throws ErrnoException
     {
         final int state = socket.state;
         if (LISTENING != state)
@@ -77,11 +161,16 @@ final class Acceptor
                 // Waits in slices so that a close is noticed within 100 ms.
                 final long sliceNs = 0 == deadlineNs ? ACCEPT_SLICE_NS :
                     Math.min(ACCEPT_SLICE_NS, deadlineNs - System.nanoTime());
-                final StreamRsocket rs = socket.nonblocking || sliceNs <= 0 ? acceptQueue.poll() :
+                final Object next = socket.nonblocking || sliceNs <= 0 ? acceptQueue.poll() :
                     acceptQueue.poll(sliceNs, TimeUnit.NANOSECONDS);
-                if (null != rs)
+                if (next instanceof PlainTcpConnection plain)
                 {
-                    return rs;
+                    tcp.taken();
+                    return plain;
+                }
+                if (null != next)
+                {
+                    return next;
                 }
                 if (LISTENING != socket.state)
                 {
@@ -211,9 +300,21 @@ final class Acceptor
     /** Closes the connections queued or being accepted: the listener is closing, under its monitor. */
     void closeAll()
     {
-        for (StreamRsocket rs; null != (rs = acceptQueue.poll()); )
+        final SharedTcpPort port = tcp;
+        if (null != port)
         {
-            rs.close();
+            port.close();
+        }
+        for (Object next; null != (next = acceptQueue.poll()); )
+        {
+            if (next instanceof StreamRsocket rs)
+            {
+                rs.close();
+            }
+            else
+            {
+                SharedTcpPort.closeQuietly((PlainTcpConnection)next);
+            }
         }
         final List<StreamRsocket> pending;
         synchronized (accepting)

@@ -308,6 +308,40 @@ public final class StreamRsocket implements AutoCloseable
     }
 
     /**
+     * {@code rlisten} for a server that also takes plain TCP clients on its port (as IBM JSOR could;
+     * {@link SharedTcpPort} says how per provider). Its connections then come from {@link #acceptAny(long)}.
+     *
+     * @param backlog  connection requests the provider queues, and plain connections that may wait.
+     * @param plainTcp whether plain TCP clients share the port.
+     * @throws ErrnoException e.g. {@code EADDRINUSE} (also when another socket holds the TCP port);
+     *                        {@code EINVAL} when already listening the other way.
+     */
+    public void listen(final int backlog, final boolean plainTcp) throws ErrnoException
+    {
+        acceptor.listen(backlog, plainTcp);
+    }
+
+    /** @return whether this listener takes plain TCP clients too ({@link #listen(int, boolean)}). */
+    public boolean sharesTcpPort()
+    {
+        return acceptor.sharesTcpPort();
+    }
+
+    /**
+     * {@link #accept(long)} for a listener that takes plain TCP clients too: the next connection of either
+     * kind, in the order they were established.
+     *
+     * @param timeoutMs as {@link #accept(long)}.
+     * @return a {@link StreamRsocket} or a {@link io.rdmasockets.verbs.cm.PlainTcpConnection} (whose
+     *         received bytes come before the channel's).
+     * @throws ErrnoException as {@link #accept(long)}.
+     */
+    public Object acceptAny(final long timeoutMs) throws ErrnoException
+    {
+        return acceptor.acceptAny(timeoutMs);
+    }
+
+    /**
      * {@code raccept}.
      *
      * @return the next established connection.
@@ -326,7 +360,7 @@ public final class StreamRsocket implements AutoCloseable
      *                  non-blocking).
      * @return the next established connection.
      * @throws ErrnoException {@code EAGAIN} when none arrived in time or, non-blocking, none is ready;
-     *                        {@code EINVAL} when not listening; {@code EBADF} once closed (also while waiting).
+     *                        {@code EINVAL} when not listening, or listening with plain TCP clients; {@code EBADF} once closed (also while waiting).
      */
     public StreamRsocket accept(final long timeoutMs) throws ErrnoException
     {

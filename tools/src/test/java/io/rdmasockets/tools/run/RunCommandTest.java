@@ -89,6 +89,38 @@ class RunCommandTest
         }
     }
 
+    /**
+     * {@code rdma+tcp accept}: the program's ServerSocket is an rsocket listener that also takes plain TCP
+     * clients, and its client, left to the default (tcp), reaches it over kernel TCP on the same port.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldLetARoutedServerTakeAPlainTcpClient(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception
+    {
+        final Path rules = dir.resolve("rules.txt");
+        Files.writeString(rules, "rdma+tcp accept 127.0.0.0/8 *\ndefault tcp\n");
+        final String java = ProcessHandle.current().info().command().orElseThrow();
+        final Path agent = RunCommandAccess.agentJar();
+        try
+        {
+            final List<String> cmd = new ArrayList<>(RunCommandAccess.javaCommand(List.of(java, "-cp",
+                testClasses().toString(), "-Drdmasockets.debug=true", "io.rdmasockets.tools.run.PlainSocketProgram"),
+                "none", rules, agent));
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("echo hello"), out);
+            assertTrue(out.contains("-> rsocket+tcp"), "the listener takes both kinds: " + out);
+            final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            assertEquals(1, Integer.parseInt(m.group(1)), "only the listener is an rsocket: " + out);
+        }
+        finally
+        {
+            Files.deleteIfExists(agent);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void shouldRefuseABrokenRuleFileBeforeStartingTheApplication(@org.junit.jupiter.api.io.TempDir final Path dir)
         throws Exception

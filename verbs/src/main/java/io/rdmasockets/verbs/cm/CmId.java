@@ -85,6 +85,23 @@ public interface CmId extends AutoCloseable
     void listen(int backlog) throws VerbsException;
 
     /**
+     * Lets plain TCP clients share this listening id's port, for a server that accepts both kinds (as
+     * IBM JSOR could). A provider whose connection-manager ports are the host's TCP ports (the tcp
+     * provider) tells each accepted TCP connection that does not open with a connection request apart
+     * and passes it to {@code sink}; one whose ports form their own space (RDMA hardware: the RDMA CM port
+     * space is separate from TCP's) returns false, and the caller listens on the TCP port itself.
+     *
+     * @param sink receives the plain connections, on a provider thread; it must not block.
+     * @return true when this provider passes plain connections to {@code sink} from now on, false when
+     *         its ports are not TCP ports.
+     * @throws VerbsException {@code EINVAL} unless the id is bound.
+     */
+    default boolean shareTcpPort(final java.util.function.Consumer<PlainTcpConnection> sink) throws VerbsException
+    {
+        return false;
+    }
+
+    /**
      * Creates the id's queue pair, as {@code rdma_create_qp}. It is left in INIT, so receives can be
      * posted before {@link #connect} or {@link #accept} (rsocket posts all of them first).
      *

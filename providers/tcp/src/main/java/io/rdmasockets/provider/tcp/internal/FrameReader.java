@@ -108,6 +108,13 @@ final class FrameReader
         return CONTINUE;
     }
 
+    /** @param bytes the start of the stream, read before this reader existed; parsed with what follows. */
+    void seed(final byte[] bytes)
+    {
+        segment.asSlice(writePos, bytes.length).copyFrom(MemorySegment.ofArray(bytes));
+        writePos += bytes.length;
+    }
+
     /** @return true when no byte more fits (the parser waits for a receive with the buffer full). */
     boolean isFull()
     {

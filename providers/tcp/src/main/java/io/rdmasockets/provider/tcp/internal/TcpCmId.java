@@ -259,6 +259,19 @@ final class TcpCmId implements CmId
     }
 
     @Override
+    public synchronized boolean shareTcpPort(
+        final java.util.function.Consumer<io.rdmasockets.verbs.cm.PlainTcpConnection> sink) throws VerbsException
+    {
+        checkOpen();
+        if (null == listener)
+        {
+            throw new VerbsException(Errno.EINVAL, "shareTcpPort on an unbound id (state " + state + ")");
+        }
+        listener.sharePort(java.util.Objects.requireNonNull(sink, "sink"));
+        return true;
+    }
+
+    @Override
     public synchronized QueuePair createQueuePair(final ProtectionDomain pd, final QueuePairInitAttributes attributes)
         throws VerbsException
     {

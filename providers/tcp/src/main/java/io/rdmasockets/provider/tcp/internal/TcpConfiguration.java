@@ -16,6 +16,13 @@ public final class TcpConfiguration
     public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "rdmasockets.tcp.handshakeTimeoutMs";
     /** Default handshake timeout. */
     public static final long HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
+    /**
+     * On a port shared with plain TCP clients ({@code CmId.shareTcpPort}), how long an accepted connection
+     * may stay silent before it counts as a plain client (one whose server speaks first).
+     */
+    public static final String SNIFF_TIMEOUT_PROP_NAME = "rdmasockets.tcp.sniffTimeoutMs";
+    /** Default sniff timeout: well above the delay between an rsocket's TCP connect and its REQ. */
+    public static final long SNIFF_TIMEOUT_MS_DEFAULT = 500;
     /** How long connect may take until the peer's reply (REP or REJ) arrives. */
     public static final String CONNECT_TIMEOUT_PROP_NAME = "rdmasockets.tcp.connectTimeoutMs";
     /** Default connect timeout. */
@@ -79,6 +86,12 @@ public final class TcpConfiguration
     public static long handshakeTimeoutNs()
     {
         return Long.getLong(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_MS_DEFAULT) * 1_000_000L;
+    }
+
+    /** @return the sniff timeout in nanoseconds. */
+    public static long sniffTimeoutNs()
+    {
+        return Math.max(1, Long.getLong(SNIFF_TIMEOUT_PROP_NAME, SNIFF_TIMEOUT_MS_DEFAULT)) * 1_000_000L;
     }
 
     /** @return the connect timeout in nanoseconds. */

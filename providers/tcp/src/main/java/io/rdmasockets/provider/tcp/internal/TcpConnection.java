@@ -106,13 +106,21 @@ final class TcpConnection extends ReactorHandler
      *
      * @param listener the listener that accepted it.
      * @param channel  the socket.
+     * @param received bytes already read from it ({@link PortSniffer}), or null.
      * @throws IOException when it cannot be configured.
      */
-    static void accepted(final TcpListener listener, final SocketChannel channel) throws IOException
+    static void accepted(final TcpListener listener, final SocketChannel channel, final byte[] received)
+        throws IOException
     {
         TcpSocketOptions.configure(channel);
         final TcpConnection c = new TcpConnection(channel, TcpRuntime.instance(), false, CmHandshake.Role.PASSIVE);
         c.handshake.startPassive(listener);
+        if (null != received && received.length > 0)
+        {
+            c.reader.seed(received);
+            // Parse them even if the rest of the frame came in with them.
+            c.tasks.accumulateAndGet(TASK_RESUME, OR);
+        }
         c.register();
     }
 

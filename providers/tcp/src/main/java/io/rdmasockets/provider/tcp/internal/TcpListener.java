@@ -29,6 +29,8 @@ final class TcpListener extends ReactorHandler
     private int backlog;
     private int pending;
     private volatile boolean listening;
+    /** Where plain TCP clients go when the port is shared with them, or null. */
+    private volatile java.util.function.Consumer<io.rdmasockets.verbs.cm.PlainTcpConnection> plainSink;
 
     private TcpListener(final TcpCmId id, final ServerSocketChannel server)
     {
@@ -82,6 +84,12 @@ final class TcpListener extends ReactorHandler
         }
         reactor.acquire();
         reactor.schedule(this);
+    }
+
+    /** @param sink from now on, where accepted connections that are not connection requests go. */
+    void sharePort(final java.util.function.Consumer<io.rdmasockets.verbs.cm.PlainTcpConnection> sink)
+    {
+        plainSink = sink;
     }
 
     boolean isListening()
@@ -141,7 +149,15 @@ final class TcpListener extends ReactorHandler
                 {
                     return;
                 }
-                TcpConnection.accepted(this, channel);
+                final java.util.function.Consumer<io.rdmasockets.verbs.cm.PlainTcpConnection> sink = plainSink;
+                if (null == sink)
+                {
+                    TcpConnection.accepted(this, channel, null);
+                }
+                else
+                {
+                    PortSniffer.start(this, reactor, channel, sink);
+                }
             }
             catch (final IOException ex)
             {

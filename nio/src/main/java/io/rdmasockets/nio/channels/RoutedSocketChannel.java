@@ -1,10 +1,7 @@
 package io.rdmasockets.nio.channels;
 
 import io.rdmasockets.nio.Router;
-import io.rdmasockets.common.Errno;
-import io.rdmasockets.common.ErrnoException;
 import io.rdmasockets.rsocket.engine.OptionValues;
-import io.rdmasockets.rsocket.engine.RsocketState;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
@@ -15,12 +12,9 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.IllegalBlockingModeException;
-import java.nio.channels.NoConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -41,25 +35,27 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class RoutedSocketChannel extends SocketChannel implements HybridChannel
 {
-    private final Stacks stacks;
-    private final ProtocolFamily family;
+    final Stacks stacks;
+    final ProtocolFamily family;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    private final KeyList keys = new KeyList();
-    private final RsocketTransfer transfer = new RsocketTransfer(this);
-    private final ChannelOptions options = new ChannelOptions(OptionValues.SOCKET_OPTIONS, KernelDefaults.socketOptions());
-    private volatile SocketChannel kernel;
-    private volatile StreamRsocket rs;
-    private volatile boolean blocking = true;
-    private volatile boolean connected;
-    private volatile boolean connectPending;
+    final Object stateLock = new Object();
+    final KeyList keys = new KeyList();
+    final RsocketTransfer transfer = new RsocketTransfer(this);
+    final ChannelOptions options = new ChannelOptions(OptionValues.SOCKET_OPTIONS, KernelDefaults.socketOptions());
+    volatile SocketChannel kernel;
+    volatile StreamRsocket rs;
+    volatile boolean blocking = true;
+    volatile boolean connected;
+    volatile boolean connectPending;
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
-    private volatile InetSocketAddress remote;
+    volatile InetSocketAddress remote;
     /** Bytes read from a plain TCP connection before it was handed over; read before the kernel socket's. */
     private volatile ByteBuffer received;
     private SocketAdaptor adaptor;
+    /** Bind, connect and the fallback to TCP. */
+    private final RoutedConnect connector = new RoutedConnect(this);
 
     RoutedSocketChannel(final SelectorProvider provider, final Stacks stacks, final ProtocolFamily family)
     {
@@ -189,89 +185,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         keys.remove(key);
     }
 
-    /** Creates the socket of the stack the router picks; called under the state lock. */
-    private void decide(final Router.Operation operation, final InetSocketAddress address) throws IOException
-    {
-        if (null != rs || null != kernel)
-        {
-            return;
-        }
-        if (stacks.router().useRsocket(operation, address))
-        {
-            try
-            {
-                final StreamRsocket s = stacks.openRsocket();
-                s.nonblocking(!blocking);
-                options.replayOn(s);
-                rs = s;
-                Routing.decided(stacks.router(), operation, address, "rsocket");
-            }
-            catch (final IOException e)
-            {
-                if (Router.Operation.CONNECT != operation || !stacks.router().fallbackToTcp(address))
-                {
-                    throw e;
-                }
-                Routing.fellBack(operation, address, e.getMessage());
-                becomeKernel();
-            }
-        }
-        else
-        {
-            becomeKernel();
-            Routing.decided(stacks.router(), operation, address, "kernel");
-        }
-        rescanKeys();
-    }
-
-    /** Opens the JDK socket this channel delegates to, with the options set so far; under the state lock. */
-    private void becomeKernel() throws IOException
-    {
-        final SocketChannel k = null == family ? stacks.kernel().openSocketChannel() :
-            stacks.kernel().openSocketChannel(family);
-        try
-        {
-            k.configureBlocking(blocking);
-            options.replayOn(k);
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            k.close();
-            throw e;
-        }
-        kernel = k;
-    }
-
-    private void rescanKeys()
-    {
-        keys.rescan();
-    }
-
-    /**
-     * A routed connect that failed in a way TCP may not (no RDMA route, no rsocket listener, no answer)
-     * becomes a kernel connect, when the router allows it; under the state lock. The rsocket is closed.
-     *
-     * @return the kernel socket to connect, or null when the failure stands.
-     */
-    private SocketChannel fallBack(final InetSocketAddress isa, final int errno) throws IOException
-    {
-        if (!Routing.fallsBack(errno) || !stacks.router().fallbackToTcp(isa) || !isOpen())
-        {
-            return null;
-        }
-        Routing.fellBack(Router.Operation.CONNECT, isa, io.rdmasockets.common.Errno.nameOf(errno));
-        final StreamRsocket old = rs;
-        rs = null;
-        if (null != old)
-        {
-            old.close();
-        }
-        becomeKernel();
-        rescanKeys();
-        return kernel;
-    }
-
-    private void ensureOpen() throws ClosedChannelException
+    void ensureOpen() throws ClosedChannelException
     {
         if (!isOpen())
         {
@@ -284,184 +198,13 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     @Override
     public SocketChannel bind(final SocketAddress local) throws IOException
     {
-        synchronized (stateLock)
-        {
-            ensureOpen();
-            if (connectPending)
-            {
-                throw new ConnectionPendingException();
-            }
-            if (connected)
-            {
-                throw new AlreadyConnectedException();
-            }
-            final InetSocketAddress isa = null == local ? new InetSocketAddress(0) : RsocketSupport.check(local);
-            if (null != localAddressOrNull())
-            {
-                throw new java.nio.channels.AlreadyBoundException();
-            }
-            decide(Router.Operation.BIND, isa);
-            final SocketChannel k = kernel;
-            if (null != k)
-            {
-                k.bind(isa);
-                return this;
-            }
-            try
-            {
-                rs.bind(isa);
-            }
-            catch (final ErrnoException e)
-            {
-                throw RsocketSupport.exception(e, "bind to " + isa);
-            }
-            return this;
-        }
+        return connector.bind(local);
     }
 
     @Override
     public boolean connect(final SocketAddress address) throws IOException
     {
-        final InetSocketAddress isa;
-        final StreamRsocket s;
-        SocketChannel k;
-        synchronized (stateLock)
-        {
-            ensureOpen();
-            if (connected)
-            {
-                throw new AlreadyConnectedException();
-            }
-            if (connectPending)
-            {
-                throw new ConnectionPendingException();
-            }
-            isa = RsocketSupport.remote(RsocketSupport.check(address));
-            decide(Router.Operation.CONNECT, isa);
-            k = kernel;
-            s = rs;
-            remote = isa;
-            connectPending = true;
-            if (null == k && !blocking)
-            {
-                try
-                {
-                    s.connect(isa);
-                    connected = true;
-                    connectPending = false;
-                    return true;
-                }
-                catch (final ErrnoException e)
-                {
-                    if (Errno.EINPROGRESS.code() == e.errno())
-                    {
-                        return false;
-                    }
-                    k = fallBack(isa, e.errno());
-                    if (null == k)
-                    {
-                        connectPending = false;
-                        remote = null;
-                        throw RsocketSupport.exception(e, "connect to " + isa);
-                    }
-                }
-            }
-        }
-        if (null != k)
-        {
-            return kernelConnect(k, isa, -1);
-        }
-        return rsocketConnect(s, isa, 0);
-    }
-
-    /**
-     * Connects the JDK socket, outside the state lock so that close can reach a blocking connect.
-     *
-     * @param timeoutMs -1 for {@link SocketChannel#connect}, else the adaptor's timed connect (0: no limit).
-     */
-    private boolean kernelConnect(final SocketChannel k, final InetSocketAddress isa, final int timeoutMs)
-        throws IOException
-    {
-        try
-        {
-            final boolean done;
-            if (timeoutMs < 0)
-            {
-                done = k.connect(isa);
-            }
-            else
-            {
-                k.socket().connect(isa, timeoutMs);
-                done = true;
-            }
-            synchronized (stateLock)
-            {
-                connected = done;
-                connectPending = !done;
-            }
-            return done;
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            // As the JDK: a failed connect closes the channel.
-            close();
-            throw e;
-        }
-    }
-
-    /**
-     * The blocking connect of an rsocket, outside the state lock so that close (and the interrupt that
-     * closes) can reach it; falls back to TCP as {@link #fallBack} says.
-     */
-    private boolean rsocketConnect(final StreamRsocket s, final InetSocketAddress isa, final int timeoutMs)
-        throws IOException
-    {
-        boolean done = false;
-        ErrnoException failure = null;
-        try
-        {
-            begin();
-            s.connect(isa, timeoutMs);
-            done = true;
-        }
-        catch (final ErrnoException e)
-        {
-            failure = e;
-        }
-        finally
-        {
-            synchronized (stateLock)
-            {
-                connectPending = !done && null != failure;
-                connected = done;
-            }
-            // A failure of the connect itself is reported below; one caused by a close or an interrupt here.
-            end(done || isOpen());
-        }
-        if (null == failure)
-        {
-            return true;
-        }
-        transfer.checkInterrupted(-failure.errno());
-        final SocketChannel k;
-        synchronized (stateLock)
-        {
-            k = fallBack(isa, failure.errno());
-        }
-        if (null != k)
-        {
-            return kernelConnect(k, isa, timeoutMs > 0 ? timeoutMs : -1);
-        }
-        synchronized (stateLock)
-        {
-            connectPending = false;
-        }
-        close();
-        if (timeoutMs > 0 && Errno.ETIMEDOUT.code() == failure.errno())
-        {
-            throw (IOException)new SocketTimeoutException("Connect timed out").initCause(failure);
-        }
-        throw RsocketSupport.exception(failure, "connect to " + isa);
+        return connector.connect(address);
     }
 
     /**
@@ -473,139 +216,13 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
      */
     void connect(final SocketAddress address, final int timeoutMs) throws IOException
     {
-        final InetSocketAddress isa;
-        final StreamRsocket s;
-        final SocketChannel k;
-        synchronized (stateLock)
-        {
-            ensureOpen();
-            if (connected)
-            {
-                throw new java.net.SocketException("Already connected");
-            }
-            if (connectPending)
-            {
-                throw new ConnectionPendingException();
-            }
-            isa = RsocketSupport.remote(RsocketSupport.check(address));
-            decide(Router.Operation.CONNECT, isa);
-            k = kernel;
-            s = rs;
-            remote = isa;
-            connectPending = true;
-        }
-        if (null != k)
-        {
-            kernelConnect(k, isa, timeoutMs);
-        }
-        else
-        {
-            rsocketConnect(s, isa, timeoutMs);
-        }
+        connector.connect(address, timeoutMs);
     }
 
     @Override
     public boolean finishConnect() throws IOException
     {
-        final SocketChannel k = kernel;
-        if (null != k)
-        {
-            synchronized (stateLock)
-            {
-                ensureOpen();
-                if (connected)
-                {
-                    return true;
-                }
-            }
-            try
-            {
-                final boolean done = k.finishConnect();
-                synchronized (stateLock)
-                {
-                    connected = done;
-                    connectPending = !done;
-                }
-                return done;
-            }
-            catch (final IOException e)
-            {
-                close();
-                throw e;
-            }
-        }
-        final StreamRsocket s;
-        synchronized (stateLock)
-        {
-            ensureOpen();
-            if (connected)
-            {
-                return true;
-            }
-            if (!connectPending)
-            {
-                throw new NoConnectionPendingException();
-            }
-            s = rs;
-        }
-        boolean done = false;
-        try
-        {
-            if (blocking)
-            {
-                begin();
-                RsocketSupport.await(s, StreamRsocket.POLLOUT);
-            }
-            done = connectOutcome(s);
-        }
-        finally
-        {
-            if (blocking)
-            {
-                end(done || isOpen());
-            }
-        }
-        // A fallback to TCP leaves a kernel connect under way: the caller finishes it as any other.
-        return done || (null != kernel && finishConnect());
-    }
-
-    /**
-     * @return true once connected, false while connecting (or after falling back to TCP); throws (and closes)
-     *         when the connect failed.
-     */
-    private boolean connectOutcome(final StreamRsocket s) throws IOException
-    {
-        final int state = s.state();
-        if (0 != (state & RsocketState.CONNECTED))
-        {
-            synchronized (stateLock)
-            {
-                connected = true;
-                connectPending = false;
-            }
-            return true;
-        }
-        if (RsocketState.CONNECT_ERROR == state || 0 != (state & (RsocketState.ERROR | RsocketState.CLOSED)))
-        {
-            int err = s.takeError();
-            if (0 == err)
-            {
-                err = Errno.ECONNREFUSED.code();
-            }
-            final InetSocketAddress to = remote;
-            final SocketChannel k;
-            synchronized (stateLock)
-            {
-                k = fallBack(to, err);
-            }
-            if (null != k)
-            {
-                return kernelConnect(k, to, -1);
-            }
-            close();
-            throw RsocketSupport.exception(err, "connect to " + to);
-        }
-        return false;
+        return connector.finishConnect();
     }
 
     // ---------------------------------------------------------------------------------------- data
@@ -1028,7 +645,7 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         return localAddressOrNull();
     }
 
-    private SocketAddress localAddressOrNull() throws IOException
+    SocketAddress localAddressOrNull() throws IOException
     {
         final SocketChannel k = kernel;
         if (null != k)

@@ -1,0 +1,100 @@
+package io.rdmasockets.nio;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link Selector#selectNow(Consumer)} over ready rsockets and kernel sockets allocates nothing in steady
+ * state, as the JDK's own selector (a hot loop of an event-driven server).
+ */
+@Timeout(60)
+class SelectorAllocationTest
+{
+    private static final InetAddress RSOCKET_HOST = InetAddress.getLoopbackAddress();
+    private static final InetSocketAddress KERNEL_HOST = new InetSocketAddress("127.0.0.2", 0);
+
+    private final RdmaSelectorProvider provider = new RdmaSelectorProvider(
+        (operation, address) -> address.getAddress().equals(RSOCKET_HOST));
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private long seen;
+
+    @AfterEach
+    void close() throws Exception
+    {
+        for (final AutoCloseable c : closeables.reversed())
+        {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(final T c)
+    {
+        closeables.add(c);
+        return c;
+    }
+
+    /** @return the accepted end, with a byte waiting in it (so it stays readable). */
+    private SocketChannel readablePair(final InetSocketAddress at) throws IOException
+    {
+        final ServerSocketChannel server = track(provider.openServerSocketChannel()).bind(at);
+        final SocketChannel client = track(provider.openSocketChannel());
+        client.connect(server.getLocalAddress());
+        final SocketChannel accepted = track(server.accept());
+        client.write(ByteBuffer.wrap(new byte[] {1}));
+        accepted.configureBlocking(false);
+        return accepted;
+    }
+
+    @Test
+    void shouldSelectWithAnActionWithoutAllocating() throws Exception
+    {
+        final Selector selector = track(provider.openSelector());
+        final SocketChannel rsocket = readablePair(new InetSocketAddress(RSOCKET_HOST, 0));
+        final SocketChannel kernel = readablePair(KERNEL_HOST);
+        assertTrue(rsocket.toString().contains("rsocket"), rsocket.toString());
+        assertTrue(kernel.toString().contains("kernel"), kernel.toString());
+        rsocket.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        kernel.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        final Consumer<SelectionKey> action = key -> seen += key.readyOps();
+        // Until both are reported: the rsocket's byte may take a moment to arrive.
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (2 != selector.selectNow(action))
+        {
+            assertTrue(System.nanoTime() < deadline, "both keys ready");
+        }
+        for (int i = 0; i < 50_000; i++)
+        {
+            selector.selectNow(action);
+        }
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long id = Thread.currentThread().threadId();
+        final int rounds = 100_000;
+        int reported = 0;
+        final long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < rounds; i++)
+        {
+            reported += selector.selectNow(action);
+        }
+        final long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertEquals(2 * rounds, reported, "both keys, every time");
+        assertTrue(allocated < rounds / 10, "bytes allocated by " + rounds + " selects: " + allocated);
+        assertTrue(seen > 0);
+    }
+}

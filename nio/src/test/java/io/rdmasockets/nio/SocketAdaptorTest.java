@@ -16,13 +16,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@code SocketChannel.socket()} of rsocket channels, and blocking rsocket I/O from virtual threads. */
+/** {@code SocketChannel.socket()} of rsocket channels. */
 @Timeout(60)
 class SocketAdaptorTest
 {
@@ -111,70 +109,5 @@ class SocketAdaptorTest
         ss.close();
         assertTrue(ss.isClosed());
         assertFalse(server.isOpen());
-    }
-
-    /**
-     * Readers blocked on rsockets must not pin their carriers: with every carrier (2 here) taken by a
-     * pinned reader, the virtual thread that writes to them could never run.
-     */
-    @Test
-    void shouldKeepVirtualThreadsBlockedInReadsFromStarvingTheirCarriers() throws Exception
-    {
-        final int connections = 64;
-        final ServerSocketChannel server = track(provider.openServerSocketChannel())
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections);
-        final List<SocketChannel> clients = new ArrayList<>();
-        final List<SocketChannel> accepted = new ArrayList<>();
-        for (int i = 0; i < connections; i++)
-        {
-            final SocketChannel c = track(provider.openSocketChannel());
-            c.connect(server.getLocalAddress());
-            clients.add(c);
-            accepted.add(track(server.accept()));
-        }
-        final AtomicInteger received = new AtomicInteger();
-        final CountDownLatch done = new CountDownLatch(connections);
-        final List<Thread> readers = new ArrayList<>();
-        for (final SocketChannel a : accepted)
-        {
-            readers.add(Thread.ofVirtual().start(() ->
-            {
-                try
-                {
-                    final ByteBuffer b = ByteBuffer.allocate(8);
-                    if (a.read(b) > 0)
-                    {
-                        received.incrementAndGet();
-                    }
-                }
-                catch (final IOException e)
-                {
-                    throw new RuntimeException(e);
-                }
-                finally
-                {
-                    done.countDown();
-                }
-            }));
-        }
-        Thread.sleep(300);
-        assertEquals(connections, done.getCount(), "all readers are blocked");
-        final Thread writer = Thread.ofVirtual().start(() ->
-        {
-            for (final SocketChannel c : clients)
-            {
-                try
-                {
-                    c.write(ByteBuffer.wrap(new byte[] {1}));
-                }
-                catch (final IOException e)
-                {
-                    throw new RuntimeException(e);
-                }
-            }
-        });
-        assertTrue(done.await(30, TimeUnit.SECONDS), "readers left: " + done.getCount());
-        writer.join();
-        assertEquals(connections, received.get());
     }
 }

@@ -100,26 +100,26 @@ final class Acceptor
         return null != tcp;
     }
 
-    /** A plain TCP client arrived (provider or accept thread): queue it, unless closed or over the backlog. */
+    /**
+     * A plain TCP client arrived (on a provider thread, or the accept thread): queue it, unless closed or over
+     * the backlog. Takes no monitor: the listener's close holds its monitor while it waits for provider
+     * threads (the tcp provider's listener close waits for its reactor).
+     */
     private void onPlainTcp(final SharedTcpPort port, final PlainTcpConnection connection)
     {
-        final boolean queued;
-        synchronized (socket)
-        {
-            queued = !socket.closed.get() && port.admit();
-            if (queued)
-            {
-                acceptQueue.add(connection);
-            }
-        }
-        if (queued)
-        {
-            socket.readiness.signal();
-        }
-        else
+        if (socket.closed.get() || !port.admit())
         {
             SharedTcpPort.closeQuietly(connection);
+            return;
         }
+        acceptQueue.add(connection);
+        // A close that began meanwhile may have drained the queue before the add: take it back then.
+        if (socket.closed.get() && acceptQueue.remove(connection))
+        {
+            SharedTcpPort.closeQuietly(connection);
+            return;
+        }
+        socket.readiness.signal();
     }
 
     /**

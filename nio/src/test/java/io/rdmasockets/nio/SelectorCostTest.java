@@ -20,11 +20,12 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@link Selector#selectNow(Consumer)} over ready rsockets and kernel sockets allocates nothing in steady
- * state, as the JDK's own selector (a hot loop of an event-driven server).
+ * What a selector costs: {@link Selector#selectNow(Consumer)} over ready rsockets and kernel sockets allocates
+ * nothing in steady state, as the JDK's own selector (a hot loop of an event-driven server); a select over
+ * idle rsockets sleeps instead of polling them.
  */
 @Timeout(60)
-class SelectorAllocationTest
+class SelectorCostTest
 {
     private static final InetAddress RSOCKET_HOST = InetAddress.getLoopbackAddress();
     private static final InetSocketAddress KERNEL_HOST = new InetSocketAddress("127.0.0.2", 0);
@@ -96,5 +97,45 @@ class SelectorAllocationTest
         assertEquals(2 * rounds, reported, "both keys, every time");
         assertTrue(allocated < rounds / 10, "bytes allocated by " + rounds + " selects: " + allocated);
         assertTrue(seen > 0);
+    }
+
+    @Test
+    void shouldSleepInASelectOverIdleRsockets() throws Exception
+    {
+        final Selector selector = track(provider.openSelector());
+        final ServerSocketChannel server = track(provider.openServerSocketChannel())
+            .bind(new InetSocketAddress(RSOCKET_HOST, 0));
+        for (int i = 0; i < 20; i++)
+        {
+            final SocketChannel client = track(provider.openSocketChannel());
+            client.connect(server.getLocalAddress());
+            final SocketChannel accepted = track(server.accept());
+            accepted.configureBlocking(false);
+            client.configureBlocking(false);
+            accepted.register(selector, SelectionKey.OP_READ);
+            client.register(selector, SelectionKey.OP_READ);
+        }
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        final SocketChannel kernel = readablePair(KERNEL_HOST);
+        final ByteBuffer one = ByteBuffer.allocate(1);
+        while (one.hasRemaining())
+        {
+            // Take the kernel pair's byte, so that it is idle too.
+            assertTrue(kernel.read(one) >= 0);
+        }
+        kernel.register(selector, SelectionKey.OP_READ);
+        assertEquals(0, selector.selectNow(), "nothing ready");
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long id = Thread.currentThread().threadId();
+        final long cpuBefore = threads.getThreadCpuTime(id);
+        final long start = System.nanoTime();
+        final int ready = selector.select(1_500);
+        final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        final long cpuMs = (threads.getThreadCpuTime(id) - cpuBefore) / 1_000_000;
+        assertEquals(0, ready);
+        assertTrue(elapsedMs >= 1_400, "the select waited its time: " + elapsedMs + " ms");
+        assertTrue(cpuMs < 150, "CPU used by a 1.5 s select over 41 idle keys: " + cpuMs + " ms");
     }
 }

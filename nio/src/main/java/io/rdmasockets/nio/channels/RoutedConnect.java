@@ -45,7 +45,7 @@ final class RoutedConnect
                 s.nonblocking(!ch.blocking);
                 ch.options.replayOn(s);
                 ch.rs = s;
-                Routing.decided(ch.stacks.router(), operation, address, "rsocket");
+                Routing.decided(ch.stacks.router(), operation, address, ch.stacks.rsocketName());
             }
             catch (final IOException e)
             {

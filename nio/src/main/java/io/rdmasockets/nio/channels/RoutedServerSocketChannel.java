@@ -151,7 +151,7 @@ final class RoutedServerSocketChannel extends ServerSocketChannel implements Hyb
                 kernel = k;
             }
             Routing.decided(stacks.router(), Router.Operation.ACCEPT, isa, null == rs ? "kernel" :
-                rs.sharesTcpPort() ? "rsocket+tcp" : "rsocket");
+                rs.sharesTcpPort() ? stacks.rsocketName() + " and plain TCP" : stacks.rsocketName());
             keys.rescan();
             return this;
         }

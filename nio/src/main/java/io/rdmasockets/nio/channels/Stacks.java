@@ -52,6 +52,13 @@ public final class Stacks
         return config;
     }
 
+    /** @return the rsocket stack with its verbs provider, for logs: {@code rsocket/native}. */
+    String rsocketName()
+    {
+        final VerbsProvider v = verbs;
+        return "rsocket/" + (null == v ? "?" : v.name());
+    }
+
     /**
      * @return a new unconnected rsocket.
      * @throws IOException when no verbs provider is available or it cannot create a socket.

@@ -110,7 +110,10 @@ class RunCommandTest
             assertTrue(p.waitFor(90, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), out);
             assertTrue(out.contains("echo hello"), out);
-            assertTrue(out.contains("-> rsocket+tcp"), "the listener takes both kinds: " + out);
+            assertTrue(Pattern.compile("ACCEPT 127\\.0\\.0\\.1:0 -> rsocket/\\w+ and plain TCP \\([^)]*rules.txt:1 ").matcher(out).find(),
+                "the listener takes both kinds, by the first rule: " + out);
+            assertTrue(Pattern.compile("CONNECT 127\\.0\\.0\\.1:\\d+ -> kernel \\([^)]*rules.txt default\\)").matcher(out).find(),
+                "the client is a kernel socket, by the default: " + out);
             final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
             assertTrue(m.find(), out);
             assertEquals(1, Integer.parseInt(m.group(1)), "only the listener is an rsocket: " + out);

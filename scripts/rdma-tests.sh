@@ -18,6 +18,10 @@
 #                                    Java ones, unmapped offsets, riounmap both ways), then guest-stream.sh's
 #                                    iostream table (rsock iostream against riostream, -T v) and its iobench
 #                                    (riowrite vs rsend bandwidth, ratios)
+#   scripts/rdma-tests.sh nio        unmodified programs through `rsock run --provider native` (tools' RunCommandTest:
+#                                    a java.net echo, the JDK HttpClient against the JDK HttpServer, a Netty NIO echo;
+#                                    over rsockets with --route all, over TCP with --route none, the engine's socket
+#                                    counter telling which; rule files) on the guest's address
 #   scripts/rdma-tests.sh perf       benchmark: rsock stream vs rsock stream and rstream vs rstream in one
 #                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf)
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
@@ -32,6 +36,9 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 source scripts/jdk.sh
 
 base=io.rdmasockets.provider.ibverbs
+# The module whose tests run in the guest, and JVM options of the JUnit run.
+module=providers/native
+junit_opts=""
 selectors=()
 # What scripts/guest-stream.sh runs after the JUnit tests (nothing: only JUnit).
 stream_modes=()
@@ -42,23 +49,27 @@ case "${1:-all}" in
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
     interop) selectors=(--select-package "$base.interop"); stream_modes=(matrix dead) ;;
     iomap)   selectors=(--select-class "$base.interop.RiomapInteropTest"); stream_modes=(iostream iobench) ;;
+    nio)     module=tools; selectors=(--select-class io.rdmasockets.tools.run.RunCommandTest)
+             # The programs' JVMs start under emulation: minutes, not seconds.
+             junit_opts="-Drdmasockets.test.provider=native -Drdmasockets.test.runTimeoutSec=600" ;;
     perf)    stream_modes=(perf) ;;
     --)      shift; selectors=("$@") ;;
-    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|iomap|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
+    *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|iomap|nio|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
 # GUEST_STREAM="perf dead" (say) runs those guest-stream.sh modes instead, e.g. after -- selectors.
 [[ -n ${GUEST_STREAM:-} ]] && read -ra stream_modes <<<"$GUEST_STREAM"
 
 junit_platform=1.14.1
-lib=providers/native/target/guest-lib
+lib=$module/target/guest-lib
 # Debian's Maven prints bare colour resets even when quiet.
 quiet() { "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g; /^$/d'; }
-quiet ./build -q package -pl providers/native -am -DskipTests
+# Installed, so that the copy below takes this build's jars of the other modules, not older ones.
+quiet ./build -q install -pl $module -am -DskipTests
 rm -rf "$lib"
-quiet ./build -q -pl providers/native test-compile dependency:copy-dependencies \
+quiet ./build -q -pl $module test-compile dependency:copy-dependencies \
     -DincludeScope=test -DoutputDirectory="$PWD/$lib" \
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
-quiet ./build -q -pl providers/native dependency:copy \
+quiet ./build -q -pl $module dependency:copy \
     -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit_platform -DoutputDirectory="$PWD/$lib"
 
 # The C peers of the interop tests (rsocket API, riomap): built here against librdmacm-dev (the guest has
@@ -81,7 +92,7 @@ fi
 softroce/softroce-vm.sh build >/dev/null
 # Everything on the JVM's own class path (not the launcher's --class-path): the suites start peer JVMs
 # with this JVM's java.class.path.
-classpath=providers/native/target/classes:providers/native/target/test-classes
+classpath=$module/target/classes:$module/target/test-classes
 for jar in "$lib"/*.jar; do
     classpath+=":$jar"
 done
@@ -98,8 +109,8 @@ echo '### rdma link'; rdma link
 export JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1
 rc=0
 if [ ${#selectors[@]} -gt 0 ]; then
-java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP \
-    -Drdmasockets.test.cpeer=$cpeer -Drdmasockets.test.riomappeer=$riomappeer -XX:ErrorFile=providers/native/target/hs_err_pid%p.log \
+java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP $junit_opts \
+    -Drdmasockets.test.cpeer=$cpeer -Drdmasockets.test.riomappeer=$riomappeer -XX:ErrorFile=$module/target/hs_err_pid%p.log \
     -cp '$classpath' org.junit.platform.console.ConsoleLauncher execute \
     --disable-banner --disable-ansi-colors --details=testfeed --fail-if-no-tests \
     --config junit.jupiter.execution.timeout.default='120 s' \

@@ -2,7 +2,6 @@ package io.rdmasockets.tools.run;
 
 import com.sun.net.httpserver.HttpServer;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,7 @@ public final class HttpProgram
 
     public static void main(final String[] args) throws Exception
     {
-        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        final HttpServer server = HttpServer.create(new InetSocketAddress(TestHost.address(), 0), 0);
         server.createContext("/", exchange ->
         {
             final byte[] body = "hello over http".getBytes();
@@ -32,7 +31,8 @@ public final class HttpProgram
         server.start();
         try (HttpClient client = HttpClient.newHttpClient())
         {
-            final URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            final URI uri = URI.create("http://" + TestHost.address().getHostAddress() + ":" +
+                server.getAddress().getPort() + "/");
             final HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString());
             System.out.println("http " + r.statusCode() + " " + r.body() + " rsockets=" + Counters.openRsockets());

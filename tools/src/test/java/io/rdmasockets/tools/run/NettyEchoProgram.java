@@ -14,7 +14,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +47,7 @@ public final class NettyEchoProgram
                         });
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                .bind(new InetSocketAddress(TestHost.address(), 0)).sync().channel();
             final CompletableFuture<String> echoed = new CompletableFuture<>();
             final StringBuilder got = new StringBuilder();
             final String message = "netty over rdmasockets";

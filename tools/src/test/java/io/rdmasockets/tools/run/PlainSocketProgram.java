@@ -2,7 +2,6 @@ package io.rdmasockets.tools.run;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
@@ -18,7 +17,7 @@ public final class PlainSocketProgram
 
     public static void main(final String[] args) throws Exception
     {
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        try (ServerSocket server = new ServerSocket(0, 50, TestHost.address()))
         {
             final Thread echo = Thread.ofPlatform().start(() ->
             {
@@ -32,7 +31,7 @@ public final class PlainSocketProgram
                     e.printStackTrace();
                 }
             });
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()))
+            try (Socket client = new Socket(TestHost.address(), server.getLocalPort()))
             {
                 client.getOutputStream().write("hello".getBytes());
                 final String back = new String(client.getInputStream().readNBytes(5));

@@ -23,9 +23,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * with {@code --route all} their traffic goes over rsockets (the engine's counter shows open rsockets),
  * with {@code --route none} over kernel TCP.
  */
-@Timeout(120)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)   // each program's own limit is RUN_TIMEOUT_SEC
 class RunCommandTest
 {
+    /** Where the programs listen and connect (loopback here; the guest's eth0 address on rxe). */
+    private static final String HOST = TestHost.address().getHostAddress();
+    /** How long one program may run: 90 s here, longer under emulation ({@code -Drdmasockets.test.runTimeoutSec}). */
+    private static final long RUN_TIMEOUT_SEC = Long.getLong("rdmasockets.test.runTimeoutSec", 90);
+
     @ParameterizedTest
     @CsvSource({"PlainSocketProgram, all, echo hello", "PlainSocketProgram, none, echo hello",
         "HttpProgram, all, http 200 hello over http", "HttpProgram, none, http 200 hello over http",
@@ -33,17 +38,13 @@ class RunCommandTest
     void shouldRouteAnUnmodifiedProgram(final String program, final String route, final String expected)
         throws Exception
     {
-        final String java = ProcessHandle.current().info().command().orElseThrow();
-        final List<String> appCommand = List.of(java, "-cp", testClasses() + File.pathSeparator + nettyJars(),
+        final List<String> appCommand = appCommand(testClasses() + File.pathSeparator + nettyJars(),
             "io.rdmasockets.tools.run." + program);
         final Path agent = RunCommandAccess.agentJar();
         try
         {
             final List<String> cmd = new ArrayList<>(RunCommandAccess.javaCommand(appCommand, route, agent));
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
+            final String out = run(cmd);
             assertTrue(out.contains(expected), out);
             final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
             assertTrue(m.find(), out);
@@ -63,22 +64,18 @@ class RunCommandTest
         }
     }
 
-    /** A rule file decides per address: 127.0.0.1 over rsockets, so the java.net echo runs on rsockets. */
+    /** A rule file decides per address: the test host over rsockets, so the java.net echo runs on rsockets. */
     @org.junit.jupiter.api.Test
     void shouldRouteByARuleFile(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception
     {
         final Path rules = dir.resolve("rules.txt");
-        Files.writeString(rules, "rdma connect 127.0.0.1 *\nrdma accept 127.0.0.0/8\ndefault tcp\n");
-        final String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.writeString(rules, "rdma connect " + HOST + " *\nrdma accept " + HOST + "\ndefault tcp\n");
         final Path agent = RunCommandAccess.agentJar();
         try
         {
-            final List<String> cmd = RunCommandAccess.javaCommand(List.of(java, "-cp", testClasses().toString(),
+            final List<String> cmd = RunCommandAccess.javaCommand(appCommand(testClasses().toString(),
                 "io.rdmasockets.tools.run.PlainSocketProgram"), "none", rules, agent);
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
+            final String out = run(cmd);
             final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
             assertTrue(m.find(), out);
             assertTrue(Integer.parseInt(m.group(1)) >= 2, "the rules route loopback to rsockets: " + out);
@@ -97,22 +94,17 @@ class RunCommandTest
     void shouldLetARoutedServerTakeAPlainTcpClient(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception
     {
         final Path rules = dir.resolve("rules.txt");
-        Files.writeString(rules, "rdma+tcp accept 127.0.0.0/8 *\ndefault tcp\n");
-        final String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.writeString(rules, "rdma+tcp accept " + HOST + " *\ndefault tcp\n");
         final Path agent = RunCommandAccess.agentJar();
         try
         {
-            final List<String> cmd = new ArrayList<>(RunCommandAccess.javaCommand(List.of(java, "-cp",
-                testClasses().toString(), "-Drdmasockets.debug=true", "io.rdmasockets.tools.run.PlainSocketProgram"),
-                "none", rules, agent));
-            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
+            final List<String> cmd = new ArrayList<>(RunCommandAccess.javaCommand(appCommand(testClasses().toString(),
+                "-Drdmasockets.debug=true", "io.rdmasockets.tools.run.PlainSocketProgram"), "none", rules, agent));
+            final String out = run(cmd);
             assertTrue(out.contains("echo hello"), out);
-            assertTrue(Pattern.compile("ACCEPT 127\\.0\\.0\\.1:0 -> rsocket/\\w+ and plain TCP \\([^)]*rules.txt:1 ").matcher(out).find(),
+            assertTrue(Pattern.compile("ACCEPT " + Pattern.quote(HOST) + ":0 -> rsocket/\\w+ and plain TCP \\([^)]*rules.txt:1 ").matcher(out).find(),
                 "the listener takes both kinds, by the first rule: " + out);
-            assertTrue(Pattern.compile("CONNECT 127\\.0\\.0\\.1:\\d+ -> kernel \\([^)]*rules.txt default\\)").matcher(out).find(),
+            assertTrue(Pattern.compile("CONNECT " + Pattern.quote(HOST) + ":\\d+ -> kernel \\([^)]*rules.txt default\\)").matcher(out).find(),
                 "the client is a kernel socket, by the default: " + out);
             final Matcher m = Pattern.compile("rsockets=(\\d+)").matcher(out);
             assertTrue(m.find(), out);
@@ -132,6 +124,51 @@ class RunCommandTest
         Files.writeString(rules, "# routes\nrdma connect 10.0.0.0/33 *\n");
         final Exception e = assertThrows(Exception.class, () -> RunCommandAccess.call(rules, List.of("java", "-version")));
         assertEquals("--rules: rules.txt:2: prefix /33 of '10.0.0.0/33' is outside 0..32", e.getMessage());
+    }
+
+    /**
+     * @param cmd the command.
+     * @return its output, once it exited with status 0 within {@link #RUN_TIMEOUT_SEC} (else the test fails).
+     */
+    private static String run(final List<String> cmd) throws IOException, InterruptedException
+    {
+        final Path log = Files.createTempFile("rsock-run", ".log");
+        try
+        {
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            final boolean exited = p.waitFor(RUN_TIMEOUT_SEC, TimeUnit.SECONDS);
+            if (!exited)
+            {
+                p.destroyForcibly().waitFor();
+            }
+            final String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(exited, "still running after " + RUN_TIMEOUT_SEC + " s: " + out);
+            assertEquals(0, p.exitValue(), out);
+            return out;
+        }
+        finally
+        {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * @param classPath the application's class path.
+     * @param rest      JVM options, then the main class.
+     * @return {@code java -cp classPath} with the test host and the verbs provider this run uses
+     *         ({@code -Drdmasockets.test.provider}, e.g. native in the Soft-RoCE guest), then {@code rest}.
+     */
+    private static List<String> appCommand(final String classPath, final String... rest)
+    {
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+            classPath, "-D" + TestHost.ADDRESS_PROP_NAME + "=" + HOST));
+        final String provider = System.getProperty("rdmasockets.test.provider");
+        if (null != provider && !provider.isBlank())
+        {
+            cmd.add("-Drdmasockets.provider=" + provider);
+        }
+        cmd.addAll(List.of(rest));
+        return cmd;
     }
 
     /** @return Netty's jars from this JVM's class path: the application's own libraries. */

@@ -69,24 +69,7 @@ public final class RdmaSelectorProvider extends SelectorProvider
         {
             return Router.noRsockets();
         }
-        if (!Boolean.getBoolean(ACCEPT_TCP_PROP_NAME))
-        {
-            return Router.allRsockets();
-        }
-        return new Router()
-        {
-            @Override
-            public boolean useRsocket(final Operation operation, final java.net.InetSocketAddress address)
-            {
-                return true;
-            }
-
-            @Override
-            public boolean acceptTcp(final java.net.InetSocketAddress local)
-            {
-                return true;
-            }
-        };
+        return Boolean.getBoolean(ACCEPT_TCP_PROP_NAME) ? Router.allRsocketsAcceptingTcp() : Router.allRsockets();
     }
 
     /**

@@ -64,6 +64,28 @@ public interface Router
         return (operation, address) -> true;
     }
 
+    /**
+     * @return a router that makes every socket an rsocket, each server socket taking plain TCP clients on its
+     *         port too ({@link #acceptTcp}).
+     */
+    static Router allRsocketsAcceptingTcp()
+    {
+        return new Router()
+        {
+            @Override
+            public boolean useRsocket(final Operation operation, final InetSocketAddress address)
+            {
+                return true;
+            }
+
+            @Override
+            public boolean acceptTcp(final InetSocketAddress local)
+            {
+                return true;
+            }
+        };
+    }
+
     /** @return a router that makes every socket a kernel socket. */
     static Router noRsockets()
     {

@@ -15,7 +15,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,21 +35,17 @@ class RdmaSelectorProviderTest
 
     private final RdmaSelectorProvider provider = new RdmaSelectorProvider(
         (operation, address) -> address.getAddress().equals(RSOCKET_HOST));
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closeables closeables = new Closeables();
 
     @AfterEach
     void close() throws Exception
     {
-        for (final AutoCloseable c : closeables.reversed())
-        {
-            c.close();
-        }
+        closeables.close();
     }
 
     private <T extends AutoCloseable> T track(final T c)
     {
-        closeables.add(c);
-        return c;
+        return closeables.track(c);
     }
 
     private ServerSocketChannel listen(final InetSocketAddress at) throws IOException

@@ -13,8 +13,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -32,22 +30,18 @@ class SelectorCostTest
 
     private final RdmaSelectorProvider provider = new RdmaSelectorProvider(
         (operation, address) -> address.getAddress().equals(RSOCKET_HOST));
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closeables closeables = new Closeables();
     private long seen;
 
     @AfterEach
     void close() throws Exception
     {
-        for (final AutoCloseable c : closeables.reversed())
-        {
-            c.close();
-        }
+        closeables.close();
     }
 
     private <T extends AutoCloseable> T track(final T c)
     {
-        closeables.add(c);
-        return c;
+        return closeables.track(c);
     }
 
     /** @return the accepted end, with a byte waiting in it (so it stays readable). */

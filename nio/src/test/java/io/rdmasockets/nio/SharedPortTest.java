@@ -30,23 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(60)
 class SharedPortTest
 {
-    /** Rsockets everywhere; server sockets take plain TCP clients too. */
-    private static final Router SHARED = new Router()
-    {
-        @Override
-        public boolean useRsocket(final Operation operation, final InetSocketAddress address)
-        {
-            return true;
-        }
-
-        @Override
-        public boolean acceptTcp(final InetSocketAddress local)
-        {
-            return true;
-        }
-    };
-
-    private final RdmaSelectorProvider provider = new RdmaSelectorProvider(SHARED);
+    private final RdmaSelectorProvider provider = new RdmaSelectorProvider(Router.allRsocketsAcceptingTcp());
     private final List<String> acceptedKinds = new CopyOnWriteArrayList<>();
     private ServerSocketChannel server;
     private Thread loop;

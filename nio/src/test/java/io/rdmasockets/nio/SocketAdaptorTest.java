@@ -14,8 +14,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -25,21 +23,17 @@ import static org.junit.jupiter.api.Assertions.*;
 class SocketAdaptorTest
 {
     private final RdmaSelectorProvider provider = new RdmaSelectorProvider(Router.allRsockets());
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closeables closeables = new Closeables();
 
     @AfterEach
     void close() throws Exception
     {
-        for (final AutoCloseable c : closeables.reversed())
-        {
-            c.close();
-        }
+        closeables.close();
     }
 
     private <T extends AutoCloseable> T track(final T c)
     {
-        closeables.add(c);
-        return c;
+        return closeables.track(c);
     }
 
     @Test

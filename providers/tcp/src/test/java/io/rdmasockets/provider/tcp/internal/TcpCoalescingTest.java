@@ -179,6 +179,8 @@ class TcpCoalescingTest
                     assertEquals(WcStatus.SUCCESS, wc.status());
                     assertEquals(i, wc.wrId());
                 }
+                // An ACK says the message was placed, not that the responder has polled its completion yet.
+                Tests.await(() -> 50 == received.get(), "the responder polls all 50 receive completions");
             }
             finally
             {

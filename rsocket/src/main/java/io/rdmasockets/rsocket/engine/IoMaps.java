@@ -494,8 +494,8 @@ final class IoMaps
             return -Errno.EFAULT.code();
         }
         long left = count;
-        int chunk = SendWindow.OLAP_START_SIZE;
         int ret = 0;
+        boolean first = true;
         while (left > 0)
         {
             if (!canWrite())
@@ -514,6 +514,13 @@ final class IoMaps
                     ret = -path.writeErrno();
                     break;
                 }
+                if (first)
+                {
+                    // Chunking as rsend's: a riowrite of 64 KiB goes as one RDMA write while earlier ones are in
+                    // flight, not six (section 10: local policy).
+                    send.startChunking();
+                    first = false;
+                }
                 final long at = offset + (count - left);
                 final int i = find(at);
                 if (i < 0)
@@ -522,13 +529,8 @@ final class IoMaps
                     break;
                 }
                 final long within = at - peerOffset[i];
-                final int xfer = (int)Math.min(Math.min(chunk, left),
-                    Math.min(send.ringBytesAvailable(), peerLength[i] - within));
-                if (chunk < SendWindow.MAX_TRANSFER)
-                {
-                    chunk <<= 1;
-                }
-                send.onDirectPosted(xfer);
+                final int xfer = send.directTransferSize(left, peerLength[i] - within);
+                send.onDirectChunkPosted(xfer);
                 ret = path.postCopied(src, srcOffset + (count - left), xfer, WrOpcode.RDMA_WRITE,
                     ImmediateDescriptor.encode(OP_WRITE, xfer), peerAddress[i] + within, peerKey[i]);
                 if (0 != ret)

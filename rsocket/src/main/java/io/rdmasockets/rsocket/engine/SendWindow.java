@@ -114,7 +114,36 @@ final class SendWindow
     }
 
     /**
-     * Starts an {@code rsend}'s chunking. C restarts at {@link #OLAP_START_SIZE} on every call, so that the
+     * The size of the next riowrite chunk ({@code rs_write_direct}): chunked as {@code rsend}'s messages
+     * ({@link #startChunking}), capped by what is left, by free send ring bytes (the bytes are copied there
+     * first) and by what is left of the peer's mapping.
+     *
+     * @param left        bytes the caller still wants to write.
+     * @param mappingLeft bytes of the peer's mapping from the write's offset on.
+     * @return bytes for the next chunk.
+     */
+    int directTransferSize(final long left, final long mappingLeft)
+    {
+        return (int)Math.min(Math.min(chunk, left), Math.min(sbufBytesAvail, mappingLeft));
+    }
+
+    /**
+     * Accounts for a riowrite chunk about to be posted: as {@link #onDirectPosted}, and the chunk grows as
+     * after an {@code rsend} message.
+     *
+     * @param length bytes copied into the ring.
+     */
+    void onDirectChunkPosted(final int length)
+    {
+        onDirectPosted(length);
+        if (chunk < MAX_TRANSFER)
+        {
+            chunk <<= 1;
+        }
+    }
+
+    /**
+     * Starts an {@code rsend}'s (or a riowrite's) chunking. C restarts at {@link #OLAP_START_SIZE} on every call, so that the
      * first small message goes out while the rest is still being copied; chunking is local policy (section
      * 10). That overlap only pays when the pipe is idle: while earlier messages are still in flight there
      * is no start-up to hide, and restarting would cut every 64 KiB send into six messages (six work

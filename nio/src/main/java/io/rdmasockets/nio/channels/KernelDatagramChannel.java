@@ -1,6 +1,5 @@
 package io.rdmasockets.nio.channels;
 
-import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -20,7 +19,7 @@ import java.util.Set;
  * {@link HybridSelector}. Datagram rsockets (UD) are a later step; until then every datagram channel is a
  * kernel UDP socket. {@link #socket()} is the JDK delegate's adaptor.
  */
-final class KernelDatagramChannel extends DatagramChannel implements HybridChannel
+final class KernelDatagramChannel extends DatagramChannel implements KernelChannel
 {
     private final DatagramChannel delegate;
     private final KeyList keys = new KeyList();
@@ -153,11 +152,7 @@ final class KernelDatagramChannel extends DatagramChannel implements HybridChann
     @Override
     protected void implConfigureBlocking(final boolean block) throws IOException
     {
-        if (block)
-        {
-            keys.releaseCancelled();
-        }
-        delegate.configureBlocking(block);
+        KernelChannel.configureBlocking(this, block);
     }
 
     @Override
@@ -167,36 +162,8 @@ final class KernelDatagramChannel extends DatagramChannel implements HybridChann
     }
 
     @Override
-    public StreamRsocket rsocket()
+    public KeyList keys()
     {
-        return null;
-    }
-
-
-    @Override
-
-    public void keyAdded(final HybridKey key)
-
-    {
-
-        keys.add(key);
-
-    }
-
-
-    @Override
-
-    public void keyRemoved(final HybridKey key)
-
-    {
-
-        keys.remove(key);
-
-    }
-
-    @Override
-    public int readyOps(final int events, final int interest)
-    {
-        return 0;
+        return keys;
     }
 }

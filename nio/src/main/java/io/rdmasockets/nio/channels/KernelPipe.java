@@ -1,6 +1,5 @@
 package io.rdmasockets.nio.channels;
 
-import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ final class KernelPipe extends Pipe
     }
 
     /** The read end. */
-    static final class Source extends SourceChannel implements HybridChannel
+    static final class Source extends SourceChannel implements KernelChannel
     {
         private final SourceChannel delegate;
         private final KeyList keys = new KeyList();
@@ -74,11 +73,7 @@ final class KernelPipe extends Pipe
         @Override
         protected void implConfigureBlocking(final boolean block) throws IOException
         {
-            if (block)
-            {
-                keys.releaseCancelled();
-            }
-            delegate.configureBlocking(block);
+            KernelChannel.configureBlocking(this, block);
         }
 
         @Override
@@ -88,42 +83,14 @@ final class KernelPipe extends Pipe
         }
 
         @Override
-        public StreamRsocket rsocket()
+        public KeyList keys()
         {
-            return null;
-        }
-
-
-        @Override
-
-        public void keyAdded(final HybridKey key)
-
-        {
-
-            keys.add(key);
-
-        }
-
-
-        @Override
-
-        public void keyRemoved(final HybridKey key)
-
-        {
-
-            keys.remove(key);
-
-        }
-
-        @Override
-        public int readyOps(final int events, final int interest)
-        {
-            return 0;
+            return keys;
         }
     }
 
     /** The write end. */
-    static final class Sink extends SinkChannel implements HybridChannel
+    static final class Sink extends SinkChannel implements KernelChannel
     {
         private final SinkChannel delegate;
         private final KeyList keys = new KeyList();
@@ -161,11 +128,7 @@ final class KernelPipe extends Pipe
         @Override
         protected void implConfigureBlocking(final boolean block) throws IOException
         {
-            if (block)
-            {
-                keys.releaseCancelled();
-            }
-            delegate.configureBlocking(block);
+            KernelChannel.configureBlocking(this, block);
         }
 
         @Override
@@ -175,37 +138,9 @@ final class KernelPipe extends Pipe
         }
 
         @Override
-        public StreamRsocket rsocket()
+        public KeyList keys()
         {
-            return null;
-        }
-
-
-        @Override
-
-        public void keyAdded(final HybridKey key)
-
-        {
-
-            keys.add(key);
-
-        }
-
-
-        @Override
-
-        public void keyRemoved(final HybridKey key)
-
-        {
-
-            keys.remove(key);
-
-        }
-
-        @Override
-        public int readyOps(final int events, final int interest)
-        {
-            return 0;
+            return keys;
         }
     }
 }

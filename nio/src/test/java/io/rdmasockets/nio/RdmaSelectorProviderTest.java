@@ -295,6 +295,50 @@ class RdmaSelectorProviderTest
         assertFalse(accepted.isOpen());
     }
 
+    /**
+     * Netty's SocketHalfClosedTest.testAllDataReadClosure: the server writes and closes before the client has
+     * finished its non-blocking connect. As on the JDK, OP_CONNECT then finishConnect return true (Netty throws
+     * {@code Error} on false), the data is read and end of stream follows; nothing falls back to TCP.
+     */
+    @Test
+    void shouldFinishAConnectThePeerAlreadyClosedAndReadWhatItWrote() throws Exception
+    {
+        final ServerSocketChannel server = listen(new InetSocketAddress(RSOCKET_HOST, 0));
+        final SocketChannel client = track(provider.openSocketChannel());
+        client.configureBlocking(false);
+        client.connect(server.getLocalAddress());
+        try (SocketChannel peer = server.accept())
+        {
+            peer.write(ByteBuffer.wrap(new byte[] {7, 8, 9}));
+        }
+        // Let the peer's DISCONNECT arrive before the client looks at its connect (the case that failed; the
+        // assertions hold either way).
+        Thread.sleep(200);
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final Selector selector = track(provider.openSelector());
+        final SelectionKey key = client.register(selector, SelectionKey.OP_CONNECT);
+        while (!key.isConnectable() && System.nanoTime() < until)
+        {
+            selector.select(1000);
+        }
+        assertTrue(key.isConnectable());
+        assertTrue(client.finishConnect(), "finishConnect after OP_CONNECT: " + client);
+        assertTrue(client.isConnected());
+        assertFalse(client.toString().contains("kernel"), client.toString());
+        key.interestOps(SelectionKey.OP_READ);
+        final ByteBuffer in = ByteBuffer.allocate(8);
+        int n = 0;
+        while (n >= 0 && System.nanoTime() < until)
+        {
+            selector.selectedKeys().clear();
+            selector.select(1000);
+            n = client.read(in);
+        }
+        assertEquals(-1, n, "end of stream after the data");
+        assertEquals(3, in.position());
+        assertArrayEquals(new byte[] {7, 8, 9}, java.util.Arrays.copyOf(in.array(), 3));
+    }
+
     @Test
     void shouldRefuseAConnectToAClosedPortAndCloseTheChannel() throws Exception
     {

@@ -24,6 +24,8 @@ import java.nio.channels.SocketChannel;
 final class RoutedConnect
 {
     private final RoutedSocketChannel ch;
+    /** The errno of an rsocket connect that failed without falling back, taken at readiness; 0 if none. */
+    private int failure;
 
     RoutedConnect(final RoutedSocketChannel ch)
     {
@@ -398,13 +400,73 @@ final class RoutedConnect
     }
 
     /**
+     * For the selector, when a pending connect's rsocket reports an error or hang-up: a failure that falls back
+     * to TCP starts the TCP connect now, so that {@code OP_CONNECT} is reported once that connect is done, as
+     * the JDK reports it, and {@code finishConnect} then completes (Netty takes {@code false} there for a bug:
+     * {@code NioSocketChannel.doFinishConnect} throws {@code Error}).
+     *
+     * @return true when it fell back: the key now waits on the kernel socket.
+     */
+    boolean fallBackOnReadiness()
+    {
+        final InetSocketAddress to;
+        final SocketChannel k;
+        synchronized (ch.stateLock)
+        {
+            final StreamRsocket s = ch.rs;
+            if (null == s || !ch.connectPending || ch.connected || !ch.isOpen())
+            {
+                return false;
+            }
+            // Only a connect that failed falls back; one that was established and lost since (the peer wrote,
+            // then closed) is connected, as the JDK's finishConnect says of it.
+            if (RsocketState.CONNECT_ERROR != s.state())
+            {
+                return false;
+            }
+            int err = s.takeError();
+            if (0 == err)
+            {
+                err = Errno.ECONNREFUSED.code();
+            }
+            to = ch.remote;
+            try
+            {
+                k = fallBack(to, err);
+            }
+            catch (final IOException e)
+            {
+                failure = err;
+                return false;
+            }
+            if (null == k)
+            {
+                failure = err;
+                return false;
+            }
+        }
+        try
+        {
+            kernelConnect(k, to, -1);
+        }
+        catch (final IOException e)
+        {
+            // The failed connect closed the channel: the key is cancelled, finishConnect reports it.
+        }
+        return true;
+    }
+
+    /**
      * @return true once connected, false while connecting (or after falling back to TCP); throws (and closes)
      *         when the connect failed.
      */
     private boolean connectOutcome(final StreamRsocket s) throws IOException
     {
         final int state = s.state();
-        if (0 != (state & RsocketState.CONNECTED))
+        // Established, and perhaps lost since (DISCONNECTED, ERROR): the JDK's finishConnect returns true for a
+        // connection the peer has already closed, and reads then tell end of stream or the error.
+        if (0 == (state & RsocketState.CLOSED) &&
+            0 != (state & (RsocketState.CONNECTED | RsocketState.DISCONNECTED | RsocketState.ERROR)))
         {
             synchronized (ch.stateLock)
             {
@@ -413,9 +475,9 @@ final class RoutedConnect
             }
             return true;
         }
-        if (RsocketState.CONNECT_ERROR == state || 0 != (state & (RsocketState.ERROR | RsocketState.CLOSED)))
+        if (RsocketState.CONNECT_ERROR == state || 0 != (state & RsocketState.CLOSED))
         {
-            int err = s.takeError();
+            int err = 0 != failure ? failure : s.takeError();
             if (0 == err)
             {
                 err = Errno.ECONNREFUSED.code();

@@ -146,6 +146,12 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     @Override
     public int readyOps(final int events, final int interest)
     {
+        if (connectPending && 0 != (events & (StreamRsocket.POLLERR | StreamRsocket.POLLHUP)) &&
+            connector.fallBackOnReadiness())
+        {
+            // Now a kernel connect: the JDK selector inside reports OP_CONNECT when it is done.
+            return 0;
+        }
         if (0 != (events & (StreamRsocket.POLLERR | StreamRsocket.POLLHUP)))
         {
             return interest;

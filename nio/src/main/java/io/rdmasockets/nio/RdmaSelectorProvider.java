@@ -128,10 +128,14 @@ public final class RdmaSelectorProvider extends SelectorProvider
         return channels.socket(checkFamily(family));
     }
 
-    /** UNIX domain sockets never go over RDMA: the JDK's own channels serve them, under their own provider. */
+    /**
+     * INET and INET6 sockets are routed; UNIX domain sockets never go over RDMA: they are the JDK's, wrapped so
+     * that they register with this provider's selectors.
+     */
     private static ProtocolFamily checkFamily(final ProtocolFamily family)
     {
-        if (StandardProtocolFamily.INET != family && StandardProtocolFamily.INET6 != family)
+        if (StandardProtocolFamily.INET != family && StandardProtocolFamily.INET6 != family &&
+            StandardProtocolFamily.UNIX != family)
         {
             throw new UnsupportedOperationException("Protocol family not supported: " + family);
         }

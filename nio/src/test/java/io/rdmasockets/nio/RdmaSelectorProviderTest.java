@@ -339,6 +339,47 @@ class RdmaSelectorProviderTest
         assertArrayEquals(new byte[] {7, 8, 9}, java.util.Arrays.copyOf(in.array(), 3));
     }
 
+    /** UNIX domain channels are the JDK's inside ours: they register with our selectors, and close as the JDK's. */
+    @Test
+    void shouldCloseAUnixDomainChannelWhoseBlockedReadIsInterrupted() throws Exception
+    {
+        final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rdmasockets-unix");
+        final java.nio.file.Path path = dir.resolve("socket");
+        try
+        {
+            final ServerSocketChannel server =
+                track(provider.openServerSocketChannel(java.net.StandardProtocolFamily.UNIX));
+            server.bind(java.net.UnixDomainSocketAddress.of(path));
+            final SocketChannel client = track(SocketChannel.open(java.net.UnixDomainSocketAddress.of(path)));
+            assertSame(java.nio.channels.spi.SelectorProvider.provider().getClass(), client.provider().getClass(),
+                "SocketChannel.open uses the system provider, not ours");
+            final SocketChannel accepted = track(server.accept());
+            assertSame(provider, accepted.provider());
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread reader = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    accepted.read(ByteBuffer.allocate(8));
+                }
+                catch (final Throwable t)
+                {
+                    failure.set(t);
+                }
+            });
+            Thread.sleep(100);
+            reader.interrupt();
+            reader.join(5000);
+            assertInstanceOf(ClosedByInterruptException.class, failure.get());
+            assertFalse(accepted.isOpen(), "the interrupt closed our channel, not only the JDK's inside it");
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(path);
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
     @Test
     void shouldRefuseAConnectToAClosedPortAndCloseTheChannel() throws Exception
     {

@@ -2,6 +2,7 @@ package io.rdmasockets.nio.channels;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
@@ -26,21 +27,28 @@ public final class ChannelFactory
     }
 
     /**
-     * @param family INET, INET6, or null for the JDK's default.
-     * @return an unconnected socket channel; its stack is decided at bind or connect.
+     * @param family INET, INET6, UNIX, or null for the JDK's default.
+     * @return an unconnected socket channel; its stack is decided at bind or connect (UNIX: always the
+     *         kernel's).
+     * @throws IOException when the JDK cannot open a UNIX domain channel.
      */
-    public SocketChannel socket(final ProtocolFamily family)
+    public SocketChannel socket(final ProtocolFamily family) throws IOException
     {
-        return new RoutedSocketChannel(provider, stacks, family);
+        return StandardProtocolFamily.UNIX == family ?
+            new KernelSocketChannel(provider, stacks.kernel().openSocketChannel(family)) :
+            new RoutedSocketChannel(provider, stacks, family);
     }
 
     /**
-     * @param family INET, INET6, or null.
-     * @return an unbound server socket channel; its stack is decided at bind.
+     * @param family INET, INET6, UNIX, or null.
+     * @return an unbound server socket channel; its stack is decided at bind (UNIX: always the kernel's).
+     * @throws IOException when the JDK cannot open a UNIX domain channel.
      */
-    public ServerSocketChannel server(final ProtocolFamily family)
+    public ServerSocketChannel server(final ProtocolFamily family) throws IOException
     {
-        return new RoutedServerSocketChannel(provider, stacks, family);
+        return StandardProtocolFamily.UNIX == family ?
+            new KernelServerSocketChannel(provider, stacks.kernel().openServerSocketChannel(family)) :
+            new RoutedServerSocketChannel(provider, stacks, family);
     }
 
     /**

@@ -10,6 +10,7 @@
 #           nonblocking (rstream's default), blocking (-T b) and with 4 KiB buffers (-B 4096)
 #   perf    benchmark, not a test: the same sizes and tests, nonblocking and blocking, Java against Java and
 #           C against C, one after the other in this run; prints the Java/C ratios of bandwidth and latency
+#           (each Java cell after PERF_WARMUP (1) unmeasured runs of it in the same JVMs)
 #   dead    dead peers: a C rstream killed (SIGKILL) under a Java one, then Java ones killed under C ones:
 #           the survivor must fail within DEAD_BOUND seconds, not hang (KNOWN, not failed: a blocking C
 #           server that also hangs when a C client is killed, the control: a librdmacm limitation)
@@ -27,6 +28,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 
 IP=${GUEST_IP:-${SOFTROCE_IP:?set GUEST_IP (or SOFTROCE_IP) to an address of the RDMA device}}
 DEAD_BOUND=${DEAD_BOUND:-60}
+PERF_WARMUP=${PERF_WARMUP:-1}   # perf: unmeasured runs of each Java cell before the measured one
 RSTREAM=${RSTREAM:-rstream}
 RIOSTREAM=${RIOSTREAM:-riostream}
 # The tools a cell runs: rstream's (rsock stream, rstream) or riostream's (rsock iostream, riostream).
@@ -218,6 +220,10 @@ run_perf() {
                 run_cell cc -S "$size" $c ${mode_args[$mode]}
                 cfig=$(figures <<<"$cell_c")
                 local c_out="C $cell_rc: $(tr '\n' '|' <<<"$cell_c")"
+                # The Java cell runs PERF_WARMUP times first in the same two JVMs, unmeasured: under emulation
+                # the JIT takes minutes, and a cold first cell measures the interpreter, not the engine.
+                local w
+                for ((w = 0; w < PERF_WARMUP; w++)); do run_cell jj -S "$size" $c ${mode_args[$mode]}; done
                 run_cell jj -S "$size" $c ${mode_args[$mode]}
                 jfig=$(figures <<<"$cell_java")
                 local ju=${jfig#* } cu=${cfig#* }

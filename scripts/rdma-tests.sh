@@ -103,10 +103,12 @@ select_args="" stream_args=""
 export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
 # A JVM crash leaves its report in target/, and the kernel's RDMA messages are printed after the run.
 # C1 only, in this JVM and the peer JVMs the suites start: under emulation C2's compile threads take
-# the CPUs the tests need (a peer JVM takes 60 s to listen with C2, 30 s without).
+# the CPUs the tests need (a peer JVM takes 60 s to listen with C2, 30 s without). GUEST_JAVA_OPTS replaces
+# it (GUEST_JAVA_OPTS= for the JDK's default tiered compilation, say for a perf run).
+GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:TieredStopAtLevel=1}
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
 echo '### rdma link'; rdma link
-export JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=1
+export JAVA_TOOL_OPTIONS='${GUEST_JAVA_OPTS}'
 rc=0
 if [ ${#selectors[@]} -gt 0 ]; then
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP $junit_opts \

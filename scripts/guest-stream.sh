@@ -29,6 +29,8 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 IP=${GUEST_IP:-${SOFTROCE_IP:?set GUEST_IP (or SOFTROCE_IP) to an address of the RDMA device}}
 DEAD_BOUND=${DEAD_BOUND:-60}
 PERF_WARMUP=${PERF_WARMUP:-1}   # perf: unmeasured runs of each Java cell before the measured one
+# perf: PERF_SIZES (default: the four sizes) and PERF_SCALE (a factor for the counts, default 1) narrow or
+# lengthen a run.
 RSTREAM=${RSTREAM:-rstream}
 RIOSTREAM=${RIOSTREAM:-riostream}
 # The tools a cell runs: rstream's (rsock stream, rstream) or riostream's (rsock iostream, riostream).
@@ -215,8 +217,10 @@ run_perf() {
     local -A mode_args=([nonblocking]="" [blocking]="-T b")
     for mode in nonblocking blocking; do
         for test in lat bw; do
-            for size in "${sizes[@]}"; do
+            for size in ${PERF_SIZES:-${sizes[*]}}; do
                 local c; c=$(counts perf "$test" "$size")
+                # PERF_SCALE multiplies the counts: small transfers' means move with one descheduling.
+                c=$(awk -v s="${PERF_SCALE:-1}" '{ for (i = 2; i <= NF; i += 2) if ($i > 1) $i = int($i * s); print }' <<<"$c")
                 run_cell cc -S "$size" $c ${mode_args[$mode]}
                 cfig=$(figures <<<"$cell_c")
                 local c_out="C $cell_rc: $(tr '\n' '|' <<<"$cell_c")"

@@ -109,6 +109,7 @@ GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:TieredStopAtLevel=1}
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
 echo '### rdma link'; rdma link
 export JAVA_TOOL_OPTIONS='${GUEST_JAVA_OPTS}'
+export PERF_WARMUP='${PERF_WARMUP:-1}' PERF_SIZES='${PERF_SIZES:-}' PERF_SCALE='${PERF_SCALE:-1}'
 rc=0
 if [ ${#selectors[@]} -gt 0 ]; then
 java --enable-native-access=ALL-UNNAMED -Xmx1g -Drdmasockets.test.address=\$SOFTROCE_IP $junit_opts \

@@ -29,6 +29,10 @@ final class ControlMessages
 {
     /** How soon the keepalive service looks again for a probe's completion, or for a free control slot. */
     private static final long PROBE_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** {@link DataPath#activity} at the last keepalive visit; guarded by the state lock. */
+    private long activitySeen = -1;
+    /** When the keepalive visits first saw {@link DataPath#activity} stand still. */
+    private long idleSinceNs;
 
     private final DataPath path;
     private final StreamRsocket socket;
@@ -235,10 +239,18 @@ final class ControlMessages
             {
                 return PROBE_CHECK_NS;
             }
-            final long idle = nowNs - path.lastActivityNs;
+            if (path.activity != activitySeen)
+            {
+                // Traffic since the last visit (or the first visit): idle from now on, as far as we know.
+                activitySeen = path.activity;
+                idleSinceNs = nowNs;
+            }
+            final long idle = nowNs - idleSinceNs;
             if (idle < idleNs)
             {
-                return idleNs - idle;
+                // Look again within a quarter of the idle time, so that a probe follows the last traffic
+                // within 1.25 times keepalive_time.
+                return Math.min(idleNs - idle, Math.max(PROBE_CHECK_NS, idleNs / 4));
             }
             ctrlSeqno++;
             probeOutstanding = true;

@@ -59,10 +59,11 @@ final class DataPath
     private final ReentrantLock recvLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
     /**
-     * When a send was last posted or a completion last polled: keepalive probes only idle connections.
+     * Counts posted sends and polled completion batches: keepalive probes only connections on which it stood
+     * still (a counter, not a clock: a clock read per message costs a system call on some machines).
      * Guarded by the state lock.
      */
-    long lastActivityNs = System.nanoTime();
+    long activity;
     /**
      * Set by close with every lock held, just before the queues and memory go: a caller that got past
      * the socket's state check and then waited for a lock must not touch them. Read under any of the
@@ -376,7 +377,7 @@ final class DataPath
     /** Posts {@link #wr}; called with the state lock held. */
     int post()
     {
-        lastActivityNs = System.nanoTime();
+        activity++;
         final int rc = ep.qp.postSend(wr);
         if (0 != rc)
         {

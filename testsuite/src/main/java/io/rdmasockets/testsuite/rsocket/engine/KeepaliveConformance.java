@@ -93,6 +93,31 @@ public abstract class KeepaliveConformance extends AbstractVerbsTest
         }
     }
 
+    /** Probes go only to idle connections: traffic keeps them away, and they follow its end within 1.25x idle. */
+    @Test
+    public void shouldProbeOnlyOnceTheTrafficStops() throws Exception
+    {
+        try (Pair pair = Pair.connect(provider(), -1))
+        {
+            pair.client.keepAliveIdleSeconds(1);
+            pair.client.keepAlive(true);
+            final MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+            final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+            while (System.nanoTime() < end)
+            {
+                assertEquals(8, pair.client.send(buf, 0, 8, 0));
+                assertEquals(8, pair.server.recv(buf, 0, 8, StreamRsocket.MSG_WAITALL));
+                Thread.sleep(50);
+            }
+            assertEquals(0, pair.client.keepaliveProbes(), "a connection sending every 50 ms is not idle");
+            final long stopped = System.nanoTime();
+            assertTrue(Pair.within(5_000, () -> pair.client.keepaliveProbes() >= 1), "no probe once idle");
+            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+            // 1 s idle, plus up to a quarter of it between visits, plus scheduling slack.
+            assertTrue(ms >= 900 && ms < 2_000, "the first probe came " + ms + " ms after the last send");
+        }
+    }
+
     @Test
     public void shouldKeepAHealthyIdleConnectionAndLeaveNoThread() throws Exception
     {

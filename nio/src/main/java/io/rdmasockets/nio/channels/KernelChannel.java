@@ -38,6 +38,31 @@ interface KernelChannel extends HybridChannel
     }
 
     /**
+     * For a call on the delegate that failed: when an interrupt or an asynchronous close ended it (the JDK
+     * closed the delegate), closes {@code channel} too, as the JDK's own channel is closed then.
+     *
+     * @param channel the channel of this provider.
+     * @param e       the delegate's failure.
+     * @param <E>     its type.
+     * @return {@code e}, to throw.
+     */
+    static <E extends IOException> E closedBy(final java.nio.channels.Channel channel, final E e)
+    {
+        if (e instanceof java.nio.channels.AsynchronousCloseException)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
+                // The delegate is closed already; closing ours only releases its keys.
+            }
+        }
+        return e;
+    }
+
+    /**
      * {@code implConfigureBlocking} of such a channel: as the JDK, a channel going blocking must have no key
      * left, so keys cancelled but not yet deregistered go first.
      *

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -67,10 +66,9 @@ final class KernelServerSocketChannel extends ServerSocketChannel implements Ker
         {
             accepted = delegate.accept();
         }
-        catch (final AsynchronousCloseException e)
+        catch (final IOException e)
         {
-            close();
-            throw e;
+            throw KernelChannel.closedBy(this, e);
         }
         return null == accepted ? null : new KernelSocketChannel(provider(), accepted);
     }

@@ -5,7 +5,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -28,21 +27,9 @@ final class KernelSocketChannel extends SocketChannel implements KernelChannel
         this.delegate = delegate;
     }
 
-    /** Closes this channel when the delegate's blocking call was ended by an interrupt or an asynchronous close. */
     private <E extends IOException> E closedBy(final E e)
     {
-        if (e instanceof AsynchronousCloseException)
-        {
-            try
-            {
-                close();
-            }
-            catch (final IOException ignored)
-            {
-                // The delegate is closed already; closing ours only releases the keys.
-            }
-        }
-        return e;
+        return KernelChannel.closedBy(this, e);
     }
 
     @Override

@@ -414,8 +414,9 @@ final class RoutedConnect
         synchronized (ch.stateLock)
         {
             final StreamRsocket s = ch.rs;
-            if (null == s || !ch.connectPending || ch.connected || !ch.isOpen())
+            if (null == s || !ch.connectPending || ch.connected || !ch.isOpen() || 0 != failure)
             {
+                // failure: already taken at an earlier select; its errno is gone from the rsocket.
                 return false;
             }
             // Only a connect that failed falls back; one that was established and lost since (the peer wrote,

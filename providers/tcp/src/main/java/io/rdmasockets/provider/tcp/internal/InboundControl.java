@@ -33,6 +33,12 @@ final class InboundControl
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile boolean stalled;
     /**
+     * Set by the reactor when it wanted to parse while the poller held the reader; the poller hands the
+     * resume back when it lets go. (Rescheduling at once instead spun the reactor for as long as the poller
+     * kept the reader, a busy thread more on small machines: thousands of selects per message.)
+     */
+    private volatile boolean resumeWanted;
+    /**
      * Polls that ran the reader so far (a counter, not a clock: nanoTime costs tens of nanoseconds on
      * some machines, per poll). The reactor samples it to notice that the polling stopped.
      */
@@ -98,12 +104,7 @@ final class InboundControl
             connection.onTransportFailure(ex);
             return;
         }
-        reading.set(false);
-        if (FrameReader.STALLED == result)
-        {
-            // Interest ops belong to the reactor: let it re-check and switch reading off.
-            connection.schedule(TcpConnection.TASK_RESUME);
-        }
+        releaseAsPoller(FrameReader.STALLED == result);
         // A standalone ACK waits for a later poll (or the reactor's timer): by then the application has
         // usually answered, and the answer carries the ACK. NAKs and read responses go now.
         // Unless the reactor took reading back while we read (stopPollerDriven): it flushed before what
@@ -114,6 +115,30 @@ final class InboundControl
         {
             writer.flushFromPoller();
         }
+    }
+
+    /** A poller lets go of the reader; the reactor resumes if the read stalled or it wanted the reader. */
+    private void releaseAsPoller(final boolean stalledRead)
+    {
+        reading.set(false);
+        if (stalledRead || resumeWanted)
+        {
+            // Interest ops belong to the reactor: let it re-check (and switch reading off when stalled).
+            resumeWanted = false;
+            connection.schedule(TcpConnection.TASK_RESUME);
+        }
+    }
+
+    /** Tests: holds the reader as a poller descheduled in the middle of a read does. @return it was free. */
+    boolean holdReaderForTest()
+    {
+        return reading.compareAndSet(false, true);
+    }
+
+    /** Tests: lets go of the reader taken by {@link #holdReaderForTest()}, as a poller does. */
+    void releaseReaderForTest()
+    {
+        releaseAsPoller(false);
     }
 
     /**
@@ -159,21 +184,34 @@ final class InboundControl
             pollerStart();
             return;
         }
-        // When the poller holds the reader right now, it consumes what woke us.
         if (reading.compareAndSet(false, true))
         {
             readAndProcess();
+            return;
         }
+        // The poller holds the reader, perhaps descheduled in the middle of a read (which is how its polls
+        // stopped long enough for us to take reading back): OP_READ is level-triggered and would wake us at
+        // once again for as long as it holds it, a busy thread on a machine already short of cores. Stop
+        // reading until it hands the reader back; the resume then parses and turns OP_READ on again.
+        final SelectionKey key = connection.key();
+        if (key.isValid())
+        {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        onResume();
     }
 
     /** Reactor: a receive was posted, or a poller saw a stall; parse what is buffered. */
     void onResume()
     {
+        // Flag first, then try: either this CAS succeeds or the poller, releasing the reader after it,
+        // sees the flag and schedules the resume again (both volatile: one of them sees the other).
+        resumeWanted = true;
         if (!reading.compareAndSet(false, true))
         {
-            connection.schedule(TcpConnection.TASK_RESUME);
             return;
         }
+        resumeWanted = false;
         final int result;
         try
         {
@@ -358,8 +396,8 @@ final class InboundControl
         else
         {
             // The poller is reading right now, and what it executes may owe an ACK after any flush
-            // here: parse again once it lets go (onResume retries), which flushes what is owed then.
-            connection.schedule(TcpConnection.TASK_RESUME);
+            // here: parse again once it lets go (it hands the resume back), which flushes what is owed.
+            onResume();
         }
     }
 

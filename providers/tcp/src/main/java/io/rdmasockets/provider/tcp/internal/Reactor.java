@@ -28,6 +28,8 @@ final class Reactor implements Runnable
     private final ArrayList<ReactorHandler> timed = new ArrayList<>();
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private volatile boolean selecting;
+    /** Loop iterations so far: written by the reactor thread only (diagnostics, tests). */
+    private volatile long iterations;
     private volatile Selector selector;
     private Thread thread;
     private int channels;
@@ -199,8 +201,15 @@ final class Reactor implements Runnable
         }
     }
 
+    /** @return the selector loop's iterations so far: a reactor that spins shows here. */
+    long iterations()
+    {
+        return iterations;
+    }
+
     private void iterate(final Selector sel) throws IOException
     {
+        iterations++;
         runPending();
         final long timeoutMs = timeoutMs();
         selecting = true;

@@ -197,19 +197,40 @@ final class DataPath
         long left = length;
         int ret = 0;
         boolean first = true;
+        boolean wait = false;
         while (left > 0)
         {
-            if (!canSend())
+            if (wait)
             {
-                ret = progress.getComp(nonblock, TEST_CAN_SEND, 0);
+                ret = progress.getComp(false, TEST_CAN_SEND, 0);
                 if (0 != ret)
                 {
                     break;
                 }
+                wait = false;
             }
             stateLock.lock();
             try
             {
+                if (!send.canSend())
+                {
+                    // rs_get_comp's first pass, under this hold of the lock.
+                    ret = progress.pollLocked();
+                    if (0 != ret)
+                    {
+                        break;
+                    }
+                    if (!send.canSend() && 0 != (socket.state & WRITABLE))
+                    {
+                        if (nonblock)
+                        {
+                            ret = -Errno.EAGAIN.code();
+                            break;
+                        }
+                        wait = true;
+                        continue;
+                    }
+                }
                 final int state = socket.state;
                 if (0 == (state & WRITABLE))
                 {
@@ -235,19 +256,6 @@ final class DataPath
             }
         }
         return 0 != ret && left == length ? ret : length - left;
-    }
-
-    private boolean canSend()
-    {
-        stateLock.lock();
-        try
-        {
-            return send.canSend();
-        }
-        finally
-        {
-            stateLock.unlock();
-        }
     }
 
     /** {@code rs_write_data}: copy into the send ring (two SGEs across its end) and RDMA-write it. */
@@ -463,6 +471,27 @@ final class DataPath
             stateLock.lock();
             try
             {
+                if (!waited && !recv.hasData())
+                {
+                    // rs_get_comp's first pass, under this hold of the lock: what it brings is read at once.
+                    ret = progress.pollLocked();
+                    if (0 != ret)
+                    {
+                        break;
+                    }
+                    if (!recv.hasData())
+                    {
+                        if (0 == (socket.state & READABLE))
+                        {
+                            waited = true;
+                        }
+                        else if (nonblock)
+                        {
+                            ret = -Errno.EAGAIN.code();
+                            break;
+                        }
+                    }
+                }
                 if (recv.hasData())
                 {
                     waited = false;

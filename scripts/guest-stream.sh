@@ -113,12 +113,15 @@ await_pid() {
 }
 
 # stuck PID: where a C peer that did not end waits, per thread (state, kernel wait channel, kernel stack).
+# Sets rxe_hang when a thread waits in rxe's __rxe_cleanup (see run_cell_once_more).
 stuck() {
-    local t
+    local t stack
     for t in /proc/"$1"/task/*; do
         [[ -r $t/stat ]] || continue
+        stack=$(awk '{print $2}' "$t/stack" 2>/dev/null | head -6 | tr '\n' ' ')
+        [[ $stack == *__rxe_cleanup* ]] && rxe_hang=1
         log "      stuck: pid $1 thread ${t##*/}: state $(awk '{print $3}' "$t/stat") wchan $(cat "$t/wchan" 2>/dev/null)" \
-            "stack: $(awk '{print $2}' "$t/stack" 2>/dev/null | head -6 | tr '\n' ' ')"
+            "stack: $stack"
     done
 }
 
@@ -142,7 +145,7 @@ figures() { awk '$1 == "custom" { t = $6; sub(/s$/, "", t); print t, $8 }'; }
 run_cell() {
     local kind=$1; shift
     local args="-p $((++port)) $*" cout="$work/c-$port.out" jrc crc start
-    start=$(now); cell_ok=0; cell_java=""; cell_c=""
+    start=$(now); cell_ok=0; cell_java=""; cell_c=""; rxe_hang=0
     case $kind in
         jc)  start_c "$cout" -b "$IP" $args
              if await_file "$cout" '^name' 30; then
@@ -185,6 +188,21 @@ run_cell() {
     fi
 }
 
+# run_cell_once_more KIND ARGS...: run_cell, and once more on a fresh port if the cell failed only because
+# the C peer hung in the guest kernel: rxe_dereg_mr waiting in __rxe_cleanup for a memory-region reference
+# that rxe (Debian 6.1) never drops, with a kernel WARNING at rxe_pool.c (process state D, unkillable).
+# Seen in about 1 of 100 riostream cells, after both tables were printed: a kernel bug, whatever the
+# peer sent, so it is retried and reported (cell_retried), never hidden.
+run_cell_once_more() {
+    cell_retried=""
+    run_cell "$@"
+    if (( !cell_ok && rxe_hang )); then
+        cell_retried=" (retried: the C peer hung in rxe's __rxe_cleanup, a guest-kernel bug)"
+        log "RETRY $* : the C peer hung in the kernel's rxe_dereg_mr (__rxe_cleanup); running the cell again"
+        run_cell "$@"
+    fi
+}
+
 run_matrix() {
     log "### interop matrix: Java rsock stream (native provider) against C rstream, every byte verified (-T v)"
     local pass=0 total=0 kind mode size test
@@ -193,11 +211,11 @@ run_matrix() {
         for kind in jc cj; do
             for size in "${sizes[@]}"; do
                 for test in lat bw; do
-                    run_cell "$kind" -S "$size" $(counts matrix "$test" "$size") -T v ${mode_args[$mode]}
+                    run_cell_once_more "$kind" -S "$size" $(counts matrix "$test" "$size") -T v ${mode_args[$mode]}
                     total=$((total + 1))
                     local what="$mode $([[ $kind == jc ]] && echo 'Java client -> C server' || echo 'C client -> Java server') ${size}B $test"
                     if (( cell_ok )); then
-                        pass=$((pass + 1)); log "PASS  $what (${cell_time}s)"
+                        pass=$((pass + 1)); log "PASS  $what (${cell_time}s)$cell_retried"
                     else
                         failures=$((failures + 1)); log "FAIL  $what ($cell_rc, ${cell_time}s)"
                         log "      java: $(tr '\n' '|' <<<"$cell_java")"; log "      C: $(tr '\n' '|' <<<"$cell_c")"
@@ -254,13 +272,13 @@ run_iostream() {
         for kind in jc cj; do
             for size in "${sizes[@]}"; do
                 for test in lat bw; do
-                    run_cell "$kind" -S "$size" $(counts matrix "$test" "$size") -T v ${mode_args[$mode]}
+                    run_cell_once_more "$kind" -S "$size" $(counts matrix "$test" "$size") -T v ${mode_args[$mode]}
                     total=$((total + 1))
                     local dir; [[ $kind == jc ]] && dir='Java client -> C server' || dir='C client -> Java server'
                     local what; what=$(printf '%-12s %-24s %8s %-4s' "$mode" "$dir" "$size" "$test")
                     if (( cell_ok )); then
-                        pass=$((pass + 1)); table+=("PASS  $what ${cell_time}s")
-                        log "PASS  $what (${cell_time}s)"
+                        pass=$((pass + 1)); table+=("PASS  $what ${cell_time}s$cell_retried")
+                        log "PASS  $what (${cell_time}s)$cell_retried"
                     else
                         failures=$((failures + 1)); table+=("FAIL  $what ($cell_rc) ${cell_time}s")
                         log "FAIL  $what ($cell_rc, ${cell_time}s)"

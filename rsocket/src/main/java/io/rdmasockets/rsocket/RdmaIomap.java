@@ -222,6 +222,29 @@ public final class RdmaIomap
         }
     }
 
+    /**
+     * Lets the socket make progress on the calling thread, without waiting: for a receiver that waits for the
+     * peer's riowrites by watching its mapped memory, as riostream's does, and so never calls in. A provider
+     * that places data in software (tcp) then places what has arrived on this thread, instead of on its own
+     * reactor thread, which would be one more busy thread; on a device, which places data itself, it costs a
+     * completion-queue poll. A spin loop should call it each time round, and stop when it returns false.
+     *
+     * <pre>{@code
+     * while (segment.get(JAVA_BYTE, last) != marker) {
+     *     if (!iomap.progress() && segment.get(JAVA_BYTE, last) != marker) throw new EOFException();
+     * }
+     * }</pre>
+     *
+     * @return false once the connection is gone (the peer disconnected, or it failed): whatever the peer wrote
+     *         before that is in place, so look at the memory once more.
+     * @throws IOException {@code EBADF} once this socket is closed.
+     */
+    public boolean progress() throws IOException
+    {
+        socket.ensureOpen();
+        return 0 == (socket.rs.pollEvents() & (StreamRsocket.POLLHUP | StreamRsocket.POLLERR));
+    }
+
     /** One mapping; {@link #close()} unmaps it ({@code riounmap}), after which the peer cannot write into it. */
     public static final class Mapping implements AutoCloseable
     {

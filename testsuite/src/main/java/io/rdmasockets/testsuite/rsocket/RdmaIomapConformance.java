@@ -94,6 +94,40 @@ public abstract class RdmaIomapConformance extends AbstractVerbsTest
         }
     }
 
+    @Test
+    public void shouldPlaceWritesForAReceiverThatOnlyWatchesItsMemoryAndReportThePeerGone() throws Exception
+    {
+        connect(1);
+        final MemorySegment target = arena.allocate(1 << 20, 64);
+        final byte[] data = Loopback.random(1 << 20, 7);
+        data[data.length - 1] = 42;
+        final RdmaIomap io = loop.server.iomap();
+        try (RdmaIomap.Mapping m = io.map(target, 0))
+        {
+            assertEquals(0, m.offset());
+            publish(loop.server, loop.client);
+            loop.client.iomap().write(data, 0, data.length, 0);
+            while (42 != target.get(ValueLayout.JAVA_BYTE, data.length - 1))
+            {
+                assertTrue(io.progress(), "the connection is up");
+                Thread.onSpinWait();
+            }
+            // Verbs promise no order of placement within one write: a message after it does.
+            publish(loop.client, loop.server);
+            assertArrayEquals(data, target.toArray(ValueLayout.JAVA_BYTE));
+        }
+        loop.client.close();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (io.progress())
+        {
+            assertTrue(System.nanoTime() < deadline, "progress() saw the peer's close within 10 s");
+            Thread.onSpinWait();
+        }
+        loop.server.close();
+        final IOException e = assertThrows(IOException.class, () -> loop.server.iomap().progress());
+        assertEquals(Errno.EBADF.code(), ((ErrnoCarrier)e).errno(), e.getMessage());
+    }
+
     private void connect(final int iomapSize) throws Exception
     {
         loop = new Loopback(provider());

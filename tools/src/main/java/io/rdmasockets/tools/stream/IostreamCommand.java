@@ -19,7 +19,8 @@ import picocli.CommandLine.ParameterException;
     description = {
         "A port of librdmacm's riostream: each side maps its buffer with riomap (RDMA_IOMAPSIZE 1), writes the " +
         "peer's with riowrite, and waits for the peer's last transfer by spinning on its buffer's last byte; no " +
-        "receive calls. Same runs, flags and table as 'rsock stream' and C riostream, so a Java and a C peer " +
+        "receive calls (the spin polls the socket, so a software provider places the data on that thread). " +
+        "Same runs, flags and table as 'rsock stream' and C riostream, so a Java and a C peer " +
         "run one test together. Run the server first (no -s), then the client with -s SERVER.",
         ""},
     footer = {"", "Examples:", "  rsock iostream                     # server, port 7471",

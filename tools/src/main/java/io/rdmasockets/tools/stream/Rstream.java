@@ -27,7 +27,10 @@ import java.util.Locale;
  * the same runs and table, but each test maps the buffer's first {@code size} bytes ({@code riomap} at offset
  * 0), the sync exchange publishes the mappings, transfers are {@code riowrite}s into the peer's buffer at the
  * transfer's own offsets, and a side waits for the peer's last transfer by spinning on its buffer's last
- * byte, which carries a marker counting up; there are no receive calls. With {@code -T v} the last
+ * byte, which carries a marker counting up; there are no receive calls. Unlike C the spin polls the socket
+ * ({@code rpoll} with no wait) each time round: a provider that places data in software places it on the
+ * spinning thread then, not on a third busy thread of its own, and a peer that disconnects ends the wait at
+ * once ({@code RdmaIomap.progress} is the same for applications). With {@code -T v} the last
  * transfer of each iteration carries C's pattern in all but its last byte.
  *
  * <p>Unlike C, a failure ends the run with a {@link ToolException} (C carries on with the next size, or
@@ -332,6 +335,12 @@ public final class Rstream
     {
         while (marker != (byte)BYTE.getVolatile(buffer, (long)size - 1))
         {
+            if (0 != (conn.poll(Connection.POLLIN) & (Connection.POLLERR | Connection.POLLHUP)) &&
+                marker != (byte)BYTE.getVolatile(buffer, (long)size - 1))
+            {
+                throw new ToolException("waiting for the peer's riowrite: the connection " +
+                    (0 != (conn.poll(0) & Connection.POLLHUP) ? "was closed by the peer" : "failed"));
+            }
             spun("waiting for the peer's riowrite");
         }
         stalledSinceNs = 0;

@@ -9,6 +9,8 @@
 #   scripts/rdma-tests.sh verbs      only the verbs conformance suites (package ...conformance.verbs)
 #   scripts/rdma-tests.sh rsocket    only the rsocket conformance suites (package ...conformance.rsocket)
 #   scripts/rdma-tests.sh unit       only the provider's own tests (ABI, availability, waiting machinery)
+#   scripts/rdma-tests.sh suites     the provider's own tests and both conformance suites (what CI runs;
+#                                    about 6 minutes)
 #   scripts/rdma-tests.sh interop    Java against C librdmacm: the JUnit interop tests (C rstream, the
 #                                    C rsocket API peer src/test/c/rsocket_peer.c: MSG_PEEK, half-close,
 #                                    rpoll, killed C peers; the C riomap peer, as in iomap), then scripts/guest-stream.sh's matrix of
@@ -47,6 +49,8 @@ case "${1:-all}" in
     verbs)   selectors=(--select-package "$base.conformance.verbs") ;;
     rsocket) selectors=(--select-package "$base.conformance.rsocket") ;;
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
+    suites)  selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest"
+                 --select-package "$base.conformance.verbs" --select-package "$base.conformance.rsocket") ;;
     interop) selectors=(--select-package "$base.interop"); stream_modes=(matrix dead) ;;
     iomap)   selectors=(--select-class "$base.interop.RiomapInteropTest"); stream_modes=(iostream iobench) ;;
     nio)     module=tools; selectors=(--select-class io.rdmasockets.tools.run.RunCommandTest)

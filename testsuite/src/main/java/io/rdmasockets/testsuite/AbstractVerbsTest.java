@@ -4,6 +4,7 @@ import io.rdmasockets.verbs.VerbsContext;
 import io.rdmasockets.verbs.VerbsDevice;
 import io.rdmasockets.verbs.VerbsException;
 import io.rdmasockets.verbs.VerbsProvider;
+import io.rdmasockets.verbs.WcStatus;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,6 +37,7 @@ public abstract class AbstractVerbsTest
     public static final String ADDRESS_PROP = "rdmasockets.test.address";
 
     private final Deque<Tests.ThrowingCall> cleanups = new ArrayDeque<>();
+    private Set<DeviceQuirk> quirks;
 
     /** @return the provider under test. */
     protected abstract VerbsProvider provider();
@@ -98,6 +101,34 @@ public abstract class AbstractVerbsTest
     {
         cleanups.push(resource::close);
         return resource;
+    }
+
+    /** @return the known departures from the specification of the provider's devices ({@link DeviceQuirk}). */
+    protected final Set<DeviceQuirk> quirks()
+    {
+        Set<DeviceQuirk> q = quirks;
+        if (null == q)
+        {
+            q = DeviceQuirk.of(provider());
+            quirks = q;
+        }
+        return q;
+    }
+
+    /**
+     * Asserts a local error completion: {@code expected}, or {@code LOC_QP_OP_ERR} on a device known to report
+     * every local error so ({@link DeviceQuirk#LOCAL_ERRORS_AS_QP_OP_ERR}).
+     *
+     * @param expected the specification's status.
+     * @param wc       the completion.
+     */
+    protected final void assertLocalError(final WcStatus expected, final Wc wc)
+    {
+        if (quirks().contains(DeviceQuirk.LOCAL_ERRORS_AS_QP_OP_ERR) && WcStatus.LOC_QP_OP_ERR == wc.status())
+        {
+            return;
+        }
+        assertEquals(expected, wc.status(), wc::toString);
     }
 
     /** @return the address tests listen and connect on. */

@@ -22,6 +22,7 @@ public final class PairSpec
     byte[] connectData = new byte[0];
     byte[] acceptData = new byte[0];
     int rnrRetryCount = ConnectionParameters.RNR_RETRY_INFINITE;
+    int retryCount = 7;
     int readDepth = 4;
 
     /** @return a spec with the defaults. */
@@ -89,6 +90,13 @@ public final class PairSpec
         return this;
     }
 
+    /** @param count transport retries, 0..7 (7, the default, as rsocket). @return this. */
+    public PairSpec retryCount(final int count)
+    {
+        retryCount = count;
+        return this;
+    }
+
     /** @return the completion queue size. */
     public int cqEntries()
     {
@@ -109,12 +117,12 @@ public final class PairSpec
     /** @return the active side's parameters. */
     public ConnectionParameters connectParameters()
     {
-        return new ConnectionParameters(connectData, readDepth, readDepth, true, 7, rnrRetryCount);
+        return new ConnectionParameters(connectData, readDepth, readDepth, true, retryCount, rnrRetryCount);
     }
 
     /** @return the passive side's parameters. */
     public ConnectionParameters acceptParameters()
     {
-        return new ConnectionParameters(acceptData, readDepth, readDepth, true, 7, rnrRetryCount);
+        return new ConnectionParameters(acceptData, readDepth, readDepth, true, retryCount, rnrRetryCount);
     }
 }

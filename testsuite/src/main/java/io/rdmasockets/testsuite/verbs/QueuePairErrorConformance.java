@@ -1,6 +1,7 @@
 package io.rdmasockets.testsuite.verbs;
 
 import io.rdmasockets.testsuite.AbstractVerbsTest;
+import io.rdmasockets.testsuite.DeviceQuirk;
 import io.rdmasockets.testsuite.RcPair;
 import io.rdmasockets.testsuite.Tests;
 import io.rdmasockets.testsuite.Wc;
@@ -141,6 +142,11 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
             target.rkey() + 1, 5);
         assertRemoteAccessError(pair, 61, target);
         final Wc wc = pair.server.awaitRecvCompletion();
+        if (quirks().contains(DeviceQuirk.REFUSED_WRITE_IMM_COMPLETES_RECEIVE) && WcStatus.REM_ACCESS_ERR == wc.status())
+        {
+            // rxe consumes the receive with the error; the target memory was checked untouched above.
+            return;
+        }
         assertEquals(WcStatus.WR_FLUSH_ERR, wc.status(), () -> "the receive is flushed, not consumed: " + wc);
     }
 
@@ -210,7 +216,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         wr.sgl().add(src.address(), 64, src.lkey() ^ 0x0F0F_0000);
         pair.client.post(wr);
         final Wc wc = pair.client.awaitSendCompletion();
-        assertEquals(WcStatus.LOC_PROT_ERR, wc.status(), wc::toString);
+        assertLocalError(WcStatus.LOC_PROT_ERR, wc);
         assertEquals(100, wc.wrId());
         pair.client.awaitState(QpState.ERR);
     }
@@ -225,7 +231,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         pair.client.post(101, WrOpcode.RDMA_WRITE, SendFlags.SIGNALED, src, LENGTH - 10, 20, target.address(),
             target.rkey(), 0);
         final Wc wc = pair.client.awaitSendCompletion();
-        assertEquals(WcStatus.LOC_PROT_ERR, wc.status(), wc::toString);
+        assertLocalError(WcStatus.LOC_PROT_ERR, wc);
         pair.client.awaitState(QpState.ERR);
         assertPattern(target.segment(), TARGET_SEED, "target after a failed local gather");
     }
@@ -239,7 +245,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         // A read response is a local write: the scatter region needs LOCAL_WRITE.
         pair.client.post(102, WrOpcode.RDMA_READ, SendFlags.SIGNALED, local, 0, 64, remote.address(), remote.rkey(), 0);
         final Wc wc = pair.client.awaitSendCompletion();
-        assertEquals(WcStatus.LOC_PROT_ERR, wc.status(), wc::toString);
+        assertLocalError(WcStatus.LOC_PROT_ERR, wc);
         assertPattern(local.segment(), 10, "local memory without LOCAL_WRITE");
     }
 
@@ -266,7 +272,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         pair.server.postReceive(rwr);
         pair.client.post(105, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 64, 0, 0, 0);
         final Wc received = pair.server.awaitRecvCompletion();
-        assertEquals(WcStatus.LOC_PROT_ERR, received.status(), received::toString);
+        assertLocalError(WcStatus.LOC_PROT_ERR, received);
         assertEquals(104, received.wrId());
         pair.server.awaitState(QpState.ERR);
         Tests.assertAllBytes(dst.segment(), (byte)0, "receive memory named by a bad lkey's address");
@@ -283,7 +289,7 @@ public abstract class QueuePairErrorConformance extends AbstractVerbsTest
         pair.server.postReceive(110, dst, 0, 16);
         pair.client.post(111, WrOpcode.SEND, SendFlags.SIGNALED, src, 0, 100, 0, 0, 0);
         final Wc received = pair.server.awaitRecvCompletion();
-        assertEquals(WcStatus.LOC_LEN_ERR, received.status(), received::toString);
+        assertLocalError(WcStatus.LOC_LEN_ERR, received);
         assertEquals(110, received.wrId());
         pair.server.awaitState(QpState.ERR);
         final Wc sent = pair.client.awaitSendCompletion();

@@ -513,7 +513,7 @@ public abstract class QueuePairOpcodeConformance extends AbstractVerbsTest
         wr.sgl().add(unregistered.address(), 48, 0);
         pair.client.post(wr);
         final Wc wc = pair.client.awaitSendCompletion();
-        assertEquals(WcStatus.LOC_PROT_ERR, wc.status(), wc::toString);
+        assertLocalError(WcStatus.LOC_PROT_ERR, wc);
         assertEquals(4, wc.wrId());
     }
 

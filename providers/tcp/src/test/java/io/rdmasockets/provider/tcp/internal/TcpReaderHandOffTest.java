@@ -48,7 +48,9 @@ class TcpReaderHandOffTest
             pair.server.postReceive(1, dst, 0, 64);
             final TcpConnection server = ((TcpQueuePair)pair.server.qp).connection();
             assertEquals(0, pair.server.recvCq.poll(pair.server.wc), "nothing yet: this thread now busy-polls");
-            assertTrue(server.inbound().holdReaderForTest(), "the reader was free");
+            // The reactor may be reading at this moment (the handshake's last frames): take the reader once free.
+            Tests.await(() -> server.inbound().holdReaderForTest(), Duration.ofSeconds(10),
+                () -> "the reader never came free");
             // The poller stalls holding the reader: past the 1 ms grace the reactor takes reading back, then
             // a message makes the socket readable.
             Thread.sleep(50);

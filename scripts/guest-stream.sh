@@ -400,7 +400,11 @@ start_jvm a; start_jvm b
 submit a devices --provider "$PROVIDER"; [[ $(await_java a 300) == 0 ]] || { log "FAIL  JVM a: $(cat "$work/a.log")"; exit 1; }
 submit b devices --provider "$PROVIDER"; [[ $(await_java b 300) == 0 ]] || { log "FAIL  JVM b: $(cat "$work/b.log")"; exit 1; }
 log "    two rsock batch JVMs ready after $((SECONDS - start)) s"
-for m in "${modes[@]}"; do
+# dead kills both JVMs: whatever mode was named after it runs before it.
+ordered=()
+for m in "${modes[@]}"; do [[ $m == dead ]] || ordered+=("$m"); done
+for m in "${modes[@]}"; do [[ $m != dead ]] || ordered+=("$m"); done
+for m in "${ordered[@]}"; do
     jtool=stream ctool=$RSTREAM
     case $m in
         matrix) run_matrix ;;

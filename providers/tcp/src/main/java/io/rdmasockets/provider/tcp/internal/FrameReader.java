@@ -16,7 +16,8 @@ import static io.rdmasockets.provider.tcp.internal.TcpFrameDescriptor.*;
 /**
  * The inbound half of a connection (reactor thread only): reads into a preallocated direct buffer,
  * parses frame headers and streams bodies straight into registered memory, so a body of any size is
- * placed without allocation. Every one-sided access is checked here, at the target: rkey, bounds,
+ * placed without allocation; the unread rest of a large body is read from the socket into the region
+ * itself ({@link RegionWindow}). Every one-sided access is checked here, at the target: rkey, bounds,
  * access flags and protection domain; zero-length writes are not checked (as on real HCAs).
  */
 final class FrameReader
@@ -63,6 +64,9 @@ final class FrameReader
     private final TcpMemoryRegion[] oneRegion = new TcpMemoryRegion[1];
     private final long[] oneOffset = new long[1];
     private final int[] oneLength = new int[1];
+    private final RegionWindow window = new RegionWindow();
+    /** Body bytes read straight into registered memory (tests; read racily). */
+    private volatile long directBytes;
 
     FrameReader(final TcpConnection connection, final SocketChannel channel, final int capacity, final KeyTable rkeys)
     {
@@ -88,6 +92,22 @@ final class FrameReader
             {
                 return parse();
             }
+            if (inBody && !discard && readPos == writePos)
+            {
+                final int direct = readDirect();
+                if (direct >= 0)
+                {
+                    if (!connection.isOpen())
+                    {
+                        return CLOSED;
+                    }
+                    if (0 == direct)
+                    {
+                        return CONTINUE;
+                    }
+                    continue;
+                }
+            }
             buffer.limit(capacity).position(writePos);
             final int n = channel.read(buffer);
             if (n < 0)
@@ -106,6 +126,70 @@ final class FrameReader
             }
         }
         return CONTINUE;
+    }
+
+    /**
+     * With the staging buffer drained in the middle of a large body: reads the rest of the current SGE's
+     * share straight into the registered memory, saving the copy out of the staging buffer.
+     *
+     * @return bytes placed (0: the socket had none), or -1 when this chunk goes through the staging buffer.
+     * @throws IOException on a socket error or end of stream.
+     */
+    private int readDirect() throws IOException
+    {
+        if (sge >= count)
+        {
+            return -1;
+        }
+        final int i = base + sge;
+        final long length = lengths[i] & 0xFFFF_FFFFL;
+        final long chunk = Math.min(remaining, length - sgeDone);
+        if (!window.worthIt(chunk))
+        {
+            return -1;
+        }
+        final TcpMemoryRegion region = regions[i];
+        if (null == region.acquire())
+        {
+            return -1;
+        }
+        int n;
+        try
+        {
+            final ByteBuffer view = window.open(region, offsets[i] + sgeDone, (int)Math.min(chunk, Integer.MAX_VALUE));
+            n = null == view ? -2 : channel.read(view);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The arena closed before the read started (nothing consumed): the copy path fails the frame.
+            n = -2;
+        }
+        finally
+        {
+            region.release();
+        }
+        if (-2 == n)
+        {
+            return -1;
+        }
+        if (n < 0)
+        {
+            throw new IOException("end of stream");
+        }
+        directBytes += n;
+        sgeDone += n;
+        remaining -= n;
+        if (sgeDone == length)
+        {
+            sge++;
+            sgeDone = 0;
+        }
+        if (0 == remaining)
+        {
+            inBody = false;
+            finishFrame();
+        }
+        return n;
     }
 
     /** @param bytes the start of the stream, read before this reader existed; parsed with what follows. */
@@ -411,7 +495,7 @@ final class FrameReader
             final long length = lengths[i] & 0xFFFF_FFFFL;
             final int chunk = (int)Math.min(left, length - sgeDone);
             final TcpMemoryRegion region = regions[i];
-            final MemorySegment memory = region.acquireForWrite();
+            final MemorySegment memory = region.acquire();
             if (null == memory)
             {
                 fail();
@@ -429,7 +513,7 @@ final class FrameReader
             }
             finally
             {
-                region.releaseWrite();
+                region.release();
             }
             at += chunk;
             left -= chunk;
@@ -510,6 +594,12 @@ final class FrameReader
             {
             }
         }
+    }
+
+    /** @return body bytes read from the socket straight into registered memory so far (tests). */
+    long directBytes()
+    {
+        return directBytes;
     }
 
     /** @return the parser's position, read without synchronization (diagnostics). */

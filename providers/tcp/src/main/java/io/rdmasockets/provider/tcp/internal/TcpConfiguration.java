@@ -63,6 +63,13 @@ public final class TcpConfiguration
     public static final String ACK_DELAY_PROP_NAME = "rdmasockets.tcp.ackDelayUs";
     /** Default ack delay. */
     public static final long ACK_DELAY_US_DEFAULT = 20;
+    /**
+     * A body of which at least this many bytes are still unread goes from the socket straight into
+     * registered memory; smaller rests are copied through the staging buffer (see {@code RegionWindow}).
+     */
+    public static final String DIRECT_BYTES_PROP_NAME = "rdmasockets.tcp.directBytes";
+    /** Default direct-transfer threshold: about where a copy costs what the extra system call does. */
+    public static final int DIRECT_BYTES_DEFAULT = 16 * 1024;
     /** Prefix of every provider thread's name. */
     public static final String THREAD_NAME_PREFIX = "rdmasockets-tcp-";
 
@@ -122,6 +129,12 @@ public final class TcpConfiguration
     public static long ackDelayNs()
     {
         return Math.max(0, Long.getLong(ACK_DELAY_PROP_NAME, ACK_DELAY_US_DEFAULT)) * 1_000L;
+    }
+
+    /** @return the direct-transfer threshold in bytes, at least 1. */
+    public static int directBytes()
+    {
+        return Math.max(1, Integer.getInteger(DIRECT_BYTES_PROP_NAME, DIRECT_BYTES_DEFAULT));
     }
 
     /** @return TCP_KEEPIDLE seconds. */

@@ -136,6 +136,11 @@ final class TcpConnection extends ReactorHandler
         return writer;
     }
 
+    FrameReader reader()
+    {
+        return reader;
+    }
+
     CmHandshake handshake()
     {
         return handshake;

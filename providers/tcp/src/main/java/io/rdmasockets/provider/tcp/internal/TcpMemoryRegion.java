@@ -5,6 +5,7 @@ import io.rdmasockets.verbs.MemoryRegion;
 import io.rdmasockets.verbs.ProtectionDomain;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,8 +22,10 @@ final class TcpMemoryRegion implements MemoryRegion
     private int lkey;
     private int rkey;
     private volatile boolean open = true;
-    /** Copies into the region under way ({@link #acquireForWrite}); close waits for them, as ibv_dereg_mr fences DMA. */
-    private final AtomicInteger writers = new AtomicInteger();
+    /** Copies into or out of the region under way ({@link #acquire}); close waits for them, as ibv_dereg_mr fences DMA. */
+    private final AtomicInteger users = new AtomicInteger();
+    /** The memory as one ByteBuffer (socket reads straight into it), or null when over 2 GiB; shared, so duplicated. */
+    private final ByteBuffer view;
 
     TcpMemoryRegion(final TcpProtectionDomain pd, final MemorySegment segment, final int access)
     {
@@ -31,6 +34,7 @@ final class TcpMemoryRegion implements MemoryRegion
         this.address = segment.address();
         this.length = segment.byteSize();
         this.access = access;
+        this.view = segment.byteSize() <= Integer.MAX_VALUE ? segment.asByteBuffer() : null;
     }
 
     void keys(final int lkey, final int rkey)
@@ -130,26 +134,33 @@ final class TcpMemoryRegion implements MemoryRegion
     }
 
     /**
-     * For a copy into the region by the provider's reader: the memory, held until {@link #releaseWrite()}
-     * so that {@link #close()} cannot return while bytes still land in it.
+     * For a copy into or out of the region by the provider (or a socket read or write straight to or from
+     * it): the memory, held until {@link #release()} so that {@link #close()} cannot return while bytes
+     * still move.
      *
      * @return the memory, or {@code null} once the region or its arena is closed (nothing to release).
      */
-    MemorySegment acquireForWrite()
+    MemorySegment acquire()
     {
-        writers.incrementAndGet();
+        users.incrementAndGet();
         if (!open || !segment.scope().isAlive())
         {
-            writers.decrementAndGet();
+            users.decrementAndGet();
             return null;
         }
         return segment;
     }
 
-    /** Ends a copy started with {@link #acquireForWrite()}. */
-    void releaseWrite()
+    /** Ends an access started with {@link #acquire()}. */
+    void release()
     {
-        writers.decrementAndGet();
+        users.decrementAndGet();
+    }
+
+    /** @return the memory as a ByteBuffer shared by all users (duplicate it; see {@link RegionWindow}), or null. */
+    ByteBuffer view()
+    {
+        return view;
     }
 
     /**
@@ -167,7 +178,7 @@ final class TcpMemoryRegion implements MemoryRegion
             }
             open = false;
         }
-        while (0 != writers.get())
+        while (0 != users.get())
         {
             Thread.onSpinWait();
         }

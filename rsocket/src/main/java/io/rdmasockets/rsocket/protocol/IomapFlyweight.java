@@ -17,7 +17,8 @@ public final class IomapFlyweight
     private static final ValueLayout.OfLong BE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final SgeFlyweight sge = new SgeFlyweight();
-    private ValueLayout.OfLong longLayout = LE_LONG;
+    /** A branch between constant layouts, not a layout field: only a constant VarHandle compiles to a plain load. */
+    private boolean big;
     private MemorySegment segment;
     private long offset;
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -38,14 +39,15 @@ public final class IomapFlyweight
         this.segment = segment;
         this.offset = offset;
         this.order = order;
-        longLayout = ByteOrder.BIG_ENDIAN == order ? BE_LONG : LE_LONG;
+        big = ByteOrder.BIG_ENDIAN == order;
         return this;
     }
 
     /** @return the mapping's riomap offset. */
     public long mapOffset()
     {
-        return segment.get(longLayout, offset + MAP_OFFSET_OFFSET);
+        final long at = offset + MAP_OFFSET_OFFSET;
+        return big ? segment.get(BE_LONG, at) : segment.get(LE_LONG, at);
     }
 
     /** @return the mapped buffer, as an SGE in the same byte order. */
@@ -65,7 +67,15 @@ public final class IomapFlyweight
      */
     public IomapFlyweight set(final long mapOffset, final long address, final int key, final long length)
     {
-        segment.set(longLayout, offset + MAP_OFFSET_OFFSET, mapOffset);
+        final long at = offset + MAP_OFFSET_OFFSET;
+        if (big)
+        {
+            segment.set(BE_LONG, at, mapOffset);
+        }
+        else
+        {
+            segment.set(LE_LONG, at, mapOffset);
+        }
         sge().set(address, key, length);
         return this;
     }

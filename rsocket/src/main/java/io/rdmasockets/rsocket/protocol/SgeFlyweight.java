@@ -24,8 +24,8 @@ public final class SgeFlyweight
 
     private MemorySegment segment;
     private long offset;
-    private ValueLayout.OfLong longLayout = LE_LONG;
-    private ValueLayout.OfInt intLayout = LE_INT;
+    /** A branch between constant layouts, not a layout field: only a constant VarHandle compiles to a plain load. */
+    private boolean big;
 
     /**
      * @param segment memory holding the entry.
@@ -42,16 +42,14 @@ public final class SgeFlyweight
         }
         this.segment = segment;
         this.offset = offset;
-        final boolean big = ByteOrder.BIG_ENDIAN == order;
-        longLayout = big ? BE_LONG : LE_LONG;
-        intLayout = big ? BE_INT : LE_INT;
+        big = ByteOrder.BIG_ENDIAN == order;
         return this;
     }
 
     /** @return {@code length}, unsigned; later reads of this entry are not reordered before it. */
     public long length()
     {
-        final int length = segment.get(intLayout, offset + LENGTH_OFFSET);
+        final int length = getInt(LENGTH_OFFSET);
         VarHandle.acquireFence();
         return length & 0xFFFF_FFFFL;
     }
@@ -59,13 +57,14 @@ public final class SgeFlyweight
     /** @return {@code addr}. */
     public long address()
     {
-        return segment.get(longLayout, offset + ADDR_OFFSET);
+        final long at = offset + ADDR_OFFSET;
+        return big ? segment.get(BE_LONG, at) : segment.get(LE_LONG, at);
     }
 
     /** @return {@code key}. */
     public int key()
     {
-        return segment.get(intLayout, offset + KEY_OFFSET);
+        return getInt(KEY_OFFSET);
     }
 
     /**
@@ -78,9 +77,24 @@ public final class SgeFlyweight
      */
     public SgeFlyweight set(final long address, final int key, final long length)
     {
-        segment.set(longLayout, offset + ADDR_OFFSET, address);
-        segment.set(intLayout, offset + KEY_OFFSET, key);
-        segment.set(intLayout, offset + LENGTH_OFFSET, (int)length);
+        if (big)
+        {
+            segment.set(BE_LONG, offset + ADDR_OFFSET, address);
+            segment.set(BE_INT, offset + KEY_OFFSET, key);
+            segment.set(BE_INT, offset + LENGTH_OFFSET, (int)length);
+        }
+        else
+        {
+            segment.set(LE_LONG, offset + ADDR_OFFSET, address);
+            segment.set(LE_INT, offset + KEY_OFFSET, key);
+            segment.set(LE_INT, offset + LENGTH_OFFSET, (int)length);
+        }
         return this;
+    }
+
+    private int getInt(final long fieldOffset)
+    {
+        final long at = offset + fieldOffset;
+        return big ? segment.get(BE_INT, at) : segment.get(LE_INT, at);
     }
 }

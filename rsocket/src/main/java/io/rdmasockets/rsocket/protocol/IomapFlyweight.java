@@ -21,7 +21,6 @@ public final class IomapFlyweight
     private boolean big;
     private MemorySegment segment;
     private long offset;
-    private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
 
     /**
      * @param segment memory holding the entry.
@@ -38,7 +37,6 @@ public final class IomapFlyweight
         }
         this.segment = segment;
         this.offset = offset;
-        this.order = order;
         big = ByteOrder.BIG_ENDIAN == order;
         return this;
     }
@@ -53,7 +51,7 @@ public final class IomapFlyweight
     /** @return the mapped buffer, as an SGE in the same byte order. */
     public SgeFlyweight sge()
     {
-        return sge.wrap(segment, offset + SGE_OFFSET, order);
+        return sge.wrap(segment, offset + SGE_OFFSET, big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

@@ -153,24 +153,24 @@ final class FrameReader
         {
             return -1;
         }
-        int n;
+        final int n;
         try
         {
             final ByteBuffer view = window.open(region, offsets[i] + sgeDone, (int)Math.min(chunk, Integer.MAX_VALUE));
-            n = null == view ? -2 : channel.read(view);
+            if (null == view)
+            {
+                return -1;
+            }
+            n = channel.read(view);
         }
-        catch (final RuntimeException ex)
+        catch (final IllegalStateException ex)
         {
             // The arena closed before the read started (nothing consumed): the copy path fails the frame.
-            n = -2;
+            return -1;
         }
         finally
         {
             region.release();
-        }
-        if (-2 == n)
-        {
-            return -1;
         }
         if (n < 0)
         {

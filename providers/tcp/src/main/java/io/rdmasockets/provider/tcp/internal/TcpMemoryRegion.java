@@ -134,9 +134,8 @@ final class TcpMemoryRegion implements MemoryRegion
     }
 
     /**
-     * For a copy into or out of the region by the provider (or a socket read or write straight to or from
-     * it): the memory, held until {@link #release()} so that {@link #close()} cannot return while bytes
-     * still move.
+     * For a copy into or out of the region by the provider (or a socket read straight into it): the
+     * memory, held until {@link #release()} so that {@link #close()} cannot return while bytes still move.
      *
      * @return the memory, or {@code null} once the region or its arena is closed (nothing to release).
      */

@@ -127,7 +127,7 @@ class RsockCommandsTest
             "--bw-count", "20");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("rsocket(tcp)") && run.out().contains("socket"), run::toString);
-        for (final String row : new String[] {"usec/xfer", "rtt p50 (us)", "rtt p99 (us)", "bw (Gb/s)"})
+        for (final String row : new String[] {"usec/xfer", "rtt p50 (us)", "rtt p99 (us)", "bw (Gb/s)", "bw +copies"})
         {
             final Pattern line = Pattern.compile("(?m)^" + Pattern.quote(row) + "\\s+\\S+\\s+\\d+\\.\\d+\\s+\\d+\\.\\d+\\s+" +
                 RATIO.pattern() + "$");

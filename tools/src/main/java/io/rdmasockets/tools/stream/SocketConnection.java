@@ -14,15 +14,16 @@ import java.util.function.Consumer;
 /**
  * A {@link Connection} over a JDK {@link SocketChannel}: nonblocking channels return {@code -EAGAIN} where
  * C's calls would, a blocking receive with {@code MSG_WAITALL} reads until it has everything, and
- * {@link #poll} is a zero-timeout select. The transfer buffer's {@link ByteBuffer} view is made once.
+ * {@link #poll} is a zero-timeout select. The {@link ByteBuffer} views of the buffers sent from and
+ * received into are made once each.
  */
 final class SocketConnection implements Connection
 {
     private final SocketChannel channel;
     private final boolean nonblocking;
     private final Consumer<SelectionKey> onReady = key -> readyOps = key.readyOps();
-    private MemorySegment viewed;
-    private ByteBuffer view;
+    private final View sendView = new View();
+    private final View recvView = new View();
     private Selector selector;
     private SelectionKey key;
     private int readyOps;
@@ -37,7 +38,7 @@ final class SocketConnection implements Connection
     @Override
     public int send(final MemorySegment buffer, final long offset, final int length, final int flags)
     {
-        final ByteBuffer b = view(buffer, offset, length);
+        final ByteBuffer b = sendView.of(buffer, offset, length);
         try
         {
             final int n = channel.write(b);
@@ -52,7 +53,7 @@ final class SocketConnection implements Connection
     @Override
     public int recv(final MemorySegment buffer, final long offset, final int length, final int flags)
     {
-        final ByteBuffer b = view(buffer, offset, length);
+        final ByteBuffer b = recvView.of(buffer, offset, length);
         try
         {
             int total = 0;
@@ -136,15 +137,22 @@ final class SocketConnection implements Connection
         }
     }
 
-    private ByteBuffer view(final MemorySegment buffer, final long offset, final int length)
+    /** A cached {@link ByteBuffer} view of the last segment used in one direction. */
+    private static final class View
     {
-        if (buffer != viewed)
+        private MemorySegment viewed;
+        private ByteBuffer view;
+
+        ByteBuffer of(final MemorySegment buffer, final long offset, final int length)
         {
-            view = buffer.asByteBuffer();
-            viewed = buffer;
+            if (buffer != viewed)
+            {
+                view = buffer.asByteBuffer();
+                viewed = buffer;
+            }
+            view.limit((int)offset + length).position((int)offset);
+            return view;
         }
-        view.limit((int)offset + length).position((int)offset);
-        return view;
     }
 
     /** A channel failure as the errno a socket call would have set; the exception says more. */

@@ -73,6 +73,63 @@ class WorkCompletionsTest
     }
 
     @Test
+    void shouldReadEveryFieldAsANativeProviderWroteIt()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final WorkCompletions wc = new WorkCompletions(3, arena);
+            // As ibv_poll_cq leaves struct ibv_wc: native-order fields, the immediate in network order.
+            final java.lang.foreign.MemorySegment m = wc.segment();
+            final long base = WorkCompletionDescriptor.LENGTH;
+            m.set(ValueLayout.JAVA_LONG_UNALIGNED, base, 0x0102030405060708L);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.STATUS_OFFSET, 12);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.OPCODE_OFFSET, 129);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.VENDOR_ERR_OFFSET, 0x81);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.BYTE_LEN_OFFSET, 65536);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN),
+                base + WorkCompletionDescriptor.IMM_DATA_OFFSET, 0x20000040);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.QP_NUM_OFFSET, 0x11);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.SRC_QP_OFFSET, 0xFFFFFF);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED, base + WorkCompletionDescriptor.WC_FLAGS_OFFSET,
+                WorkCompletionDescriptor.WC_FLAG_WITH_IMM);
+
+            assertEquals(0x0102030405060708L, wc.wrId(1));
+            assertEquals(WcStatus.RETRY_EXC_ERR, wc.status(1));
+            assertEquals(WcOpcode.RECV_RDMA_WITH_IMM, wc.opcode(1));
+            assertEquals(0x81, wc.vendorError(1));
+            assertEquals(65536, wc.byteLength(1));
+            assertEquals(0x20000040, wc.immData(1));
+            assertEquals(0x11, wc.qpNumber(1));
+            assertEquals(0xFFFFFF, wc.sourceQpNumber(1));
+            assertTrue(wc.hasImmediate(1));
+        }
+    }
+
+    @Test
+    void shouldNeverReadAStaleEntry()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final WorkCompletions wc = new WorkCompletions(2, arena);
+            wc.set(0, 10, WcStatus.SUCCESS.code(), WcOpcode.SEND.code(), 1, 0, false, 1);
+            wc.set(1, 20, WcStatus.SUCCESS.code(), WcOpcode.RECV.code(), 2, 0, false, 1);
+            // Alternating entries each read their own.
+            assertEquals(10, wc.wrId(0));
+            assertEquals(20, wc.wrId(1));
+            assertEquals(1, wc.byteLength(0));
+            assertEquals(2, wc.byteLength(1));
+            // A provider writing an entry that was just read (software providers use set).
+            wc.set(1, 21, WcStatus.LOC_LEN_ERR.code(), WcOpcode.RECV.code(), 3, 0, false, 1);
+            assertEquals(21, wc.wrId(1));
+            assertEquals(WcStatus.LOC_LEN_ERR, wc.status(1));
+            // A native provider polls into the memory it asks for, after the entry was read.
+            assertEquals(3, wc.byteLength(1));
+            wc.segment().set(ValueLayout.JAVA_LONG_UNALIGNED, WorkCompletionDescriptor.LENGTH, 22L);
+            assertEquals(22, wc.wrId(1));
+        }
+    }
+
+    @Test
     void shouldMapVerbsNumbers()
     {
         assertEquals(5, WcStatus.WR_FLUSH_ERR.code());

@@ -162,7 +162,7 @@ final class NativeCompletionQueue implements CompletionQueue
         }
         try
         {
-            final int rc = 0 == n ? 0 : VerbsOps.pollCq(pollFn, cq, n, completions.segment());
+            final int rc = 0 == n ? 0 : VerbsOps.pollCq(pollFn, address, n, completions.segment());
             return rc >= 0 ? rc : -Errno.EIO.code();
         }
         finally
@@ -184,7 +184,7 @@ final class NativeCompletionQueue implements CompletionQueue
         }
         try
         {
-            final int rc = VerbsOps.reqNotifyCq(notifyFn, cq, solicitedOnly);
+            final int rc = VerbsOps.reqNotifyCq(notifyFn, address, solicitedOnly);
             return rc >= 0 ? rc : Errno.EIO.code();
         }
         finally

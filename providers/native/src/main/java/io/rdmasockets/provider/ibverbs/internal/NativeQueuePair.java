@@ -67,6 +67,12 @@ final class NativeQueuePair implements QueuePair
     private final MemorySegment recvWr;
     private final MemorySegment recvSges;
     private final MemorySegment badRecv;
+    /** The data path's pointers, passed to the downcalls as {@code long}s (see {@link VerbsOps}). */
+    private final long qpAddress;
+    private final long sendWrAddress;
+    private final long badSendAddress;
+    private final long recvWrAddress;
+    private final long badRecvAddress;
 
     /** Guards the scratch of {@link #state()} and {@link #modifyToError()}. */
     private final Object scratchLock = new Object();
@@ -103,6 +109,11 @@ final class NativeQueuePair implements QueuePair
         badRecv = arena.allocate(ValueLayout.ADDRESS);
         recvWr.set(ValueLayout.ADDRESS, RECV_NEXT, MemorySegment.NULL);
         recvWr.set(ValueLayout.ADDRESS, RECV_SG_LIST, recvSges);
+        qpAddress = this.qp.address();
+        sendWrAddress = sendWr.address();
+        badSendAddress = badSend.address();
+        recvWrAddress = recvWr.address();
+        badRecvAddress = badRecv.address();
         lastState = stateOf(this.qp.get(INT, QP_STATE));
     }
 
@@ -329,7 +340,7 @@ final class NativeQueuePair implements QueuePair
             w.set(LONG, SEND_REMOTE_ADDR, wr.remoteAddress());
             w.set(INT, SEND_RKEY, wr.rkey());
             fill(sendSges, sgl, n);
-            final int rc = VerbsOps.postSend(postSendFn, qp, w, badSend);
+            final int rc = VerbsOps.postSend(postSendFn, qpAddress, sendWrAddress, badSendAddress);
             return rc >= 0 ? rc : Errno.EIO.code();
         }
         finally
@@ -361,7 +372,7 @@ final class NativeQueuePair implements QueuePair
             w.set(LONG, RECV_WR_ID, wr.wrId());
             w.set(INT, RECV_NUM_SGE, n);
             fill(recvSges, sgl, n);
-            final int rc = VerbsOps.postRecv(postRecvFn, qp, w, badRecv);
+            final int rc = VerbsOps.postRecv(postRecvFn, qpAddress, recvWrAddress, badRecvAddress);
             if (0 == rc && QpState.ERR.code() == qp.get(INT, QP_STATE))
             {
                 // Posted in ERR: it must complete with a flush. Devices that flush only on a state change

@@ -17,16 +17,27 @@ import java.lang.invoke.MethodHandle;
  * <p>All four are ordinary downcalls, not {@link java.lang.foreign.Linker.Option#critical critical}
  * ones: {@code post_send} and {@code req_notify_cq} may enter the kernel (rxe rings its doorbell with a
  * system call and processes the send in it), and a provider may spin on a lock in any of them.
+ *
+ * <p>The queue, work-request and bad-request pointers travel as {@code long}s (a pointer and a 64-bit
+ * integer share the same register class in the SysV and AAPCS64 calling conventions): they point into
+ * memory the queue owns and frees only after its {@link Guard} drained the calls in flight, so the
+ * linker's per-argument segment checks and session acquires buy nothing there, and they cost on every
+ * post (32 ns against 18.5 ns a call on the build host under C1; under emulation every extra method called
+ * costs more, see providers/native/README.md). The completion array stays a {@link MemorySegment}: it
+ * belongs to the caller, whose arena may close during the call, and the linker keeps it alive.
  */
 final class VerbsOps
 {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong OWNED_PTR = ValueLayout.JAVA_LONG;
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
-    private static final MethodHandle POST_SEND = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, PTR, PTR));
-    private static final MethodHandle POST_RECV = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, PTR, PTR));
-    private static final MethodHandle POLL_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, INT, PTR));
-    private static final MethodHandle REQ_NOTIFY_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle POST_SEND =
+        Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, OWNED_PTR, OWNED_PTR, OWNED_PTR));
+    private static final MethodHandle POST_RECV =
+        Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, OWNED_PTR, OWNED_PTR, OWNED_PTR));
+    private static final MethodHandle POLL_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, OWNED_PTR, INT, PTR));
+    private static final MethodHandle REQ_NOTIFY_CQ = Ffm.LINKER.downcallHandle(FunctionDescriptor.of(INT, OWNED_PTR, INT));
 
     private VerbsOps()
     {
@@ -66,8 +77,14 @@ final class VerbsOps
         return fn;
     }
 
-    /** @return 0, or an errno value (ENOMEM: queue full); {@code badWr} names the first request not posted. */
-    static int postSend(final MemorySegment fn, final MemorySegment qp, final MemorySegment wr, final MemorySegment badWr)
+    /**
+     * @param fn    {@code ops.post_send}.
+     * @param qp    the {@code struct ibv_qp *}.
+     * @param wr    the first {@code struct ibv_send_wr *}, in memory the queue pair owns.
+     * @param badWr where the provider stores the first request not posted, also the queue pair's.
+     * @return 0, or an errno value (ENOMEM: queue full).
+     */
+    static int postSend(final MemorySegment fn, final long qp, final long wr, final long badWr)
     {
         try
         {
@@ -79,8 +96,8 @@ final class VerbsOps
         }
     }
 
-    /** @return 0, or an errno value. */
-    static int postRecv(final MemorySegment fn, final MemorySegment qp, final MemorySegment wr, final MemorySegment badWr)
+    /** @return 0, or an errno value; the arguments as {@link #postSend}'s, for {@code ops.post_recv}. */
+    static int postRecv(final MemorySegment fn, final long qp, final long wr, final long badWr)
     {
         try
         {
@@ -93,7 +110,7 @@ final class VerbsOps
     }
 
     /** @return completions written into {@code wc}, or a negative value on failure. */
-    static int pollCq(final MemorySegment fn, final MemorySegment cq, final int max, final MemorySegment wc)
+    static int pollCq(final MemorySegment fn, final long cq, final int max, final MemorySegment wc)
     {
         try
         {
@@ -106,7 +123,7 @@ final class VerbsOps
     }
 
     /** @return 0, or an errno value. */
-    static int reqNotifyCq(final MemorySegment fn, final MemorySegment cq, final boolean solicitedOnly)
+    static int reqNotifyCq(final MemorySegment fn, final long cq, final boolean solicitedOnly)
     {
         try
         {

@@ -98,14 +98,14 @@ public final class BenchStreamCommand implements Callable<Integer>
         final BenchTable table = new BenchTable(out, "rsocket(" + p.name() + ")", "socket");
         final Side rl = new Side(rsocket);
         final Side sl = new Side(socket);
-        measure(rl, sl, LATENCY_SIZE, 1, latencyIterations);
+        measure(LATENCY_SIZE, 1, latencyIterations, rl, sl);
         table.values("usec/xfer", LATENCY_SIZE, rl.median(RstreamResult::usecPerXfer), sl.median(RstreamResult::usecPerXfer));
         table.values("rtt p50 (us)", LATENCY_SIZE, rl.percentileMicros(50), sl.percentileMicros(50));
         table.values("rtt p99 (us)", LATENCY_SIZE, rl.percentileMicros(99), sl.percentileMicros(99));
         final Side rb = new Side(rsocket);
         final Side sb = new Side(socket);
         final Side cb = new Side(new StagedTransport(socket));
-        measure(rb, sb, cb, BANDWIDTH_SIZE, bandwidthCount, 1);
+        measure(BANDWIDTH_SIZE, bandwidthCount, 1, rb, sb, cb);
         final double rGbits = rb.median(RstreamResult::gbitsPerSecond);
         final double sGbits = sb.median(RstreamResult::gbitsPerSecond);
         final double cGbits = cb.median(RstreamResult::gbitsPerSecond);
@@ -134,18 +134,7 @@ public final class BenchStreamCommand implements Callable<Integer>
      * A full-size warm-up run each (a tenth was too short: the rsocket path is more code than the JDK's, and
      * its first measured round still ran partly interpreted, at half speed), then the rounds, alternating sides.
      */
-    private void measure(final Side a, final Side b, final int size, final int count, final int iterations)
-    {
-        measure(new Side[] {a, b}, size, count, iterations);
-    }
-
-    private void measure(final Side a, final Side b, final Side c, final int size, final int count,
-        final int iterations)
-    {
-        measure(new Side[] {a, b, c}, size, count, iterations);
-    }
-
-    private void measure(final Side[] sides, final int size, final int count, final int iterations)
+    private void measure(final int size, final int count, final int iterations, final Side... sides)
     {
         for (final Side side : sides)
         {

@@ -6,11 +6,16 @@ import io.rdmasockets.tools.stream.RstreamResult;
 import io.rdmasockets.tools.stream.RstreamSettings;
 import io.rdmasockets.tools.stream.SocketTransport;
 import io.rdmasockets.tools.verbs.IdleStrategy;
+import io.rdmasockets.common.Errno;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.io.Writer;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +38,75 @@ class StagedTransportTest
             Duration.ofSeconds(90));
         assertEquals(66, results.size());
         assertEquals("socket+copies", staged.name());
+    }
+
+    @Test
+    void shouldSendWhatTheCallerAsksForAfterARefusedSend()
+    {
+        final Refusing socket = new Refusing();
+        final StagedTransport.Staged staged = new StagedTransport.Staged(socket, 4096);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment a = arena.allocate(16).fill((byte)'a');
+            final MemorySegment b = arena.allocate(16).fill((byte)'b');
+            socket.refuse = true;
+            assertEquals(-Errno.EAGAIN.code(), staged.send(a, 0, 16, Connection.MSG_DONTWAIT));
+            socket.refuse = false;
+            // Other bytes than the refused ones: copied afresh.
+            assertEquals(16, staged.send(b, 0, 16, Connection.MSG_DONTWAIT));
+            assertEquals("b".repeat(16), socket.sent.toString());
+            socket.refuse = true;
+            assertEquals(-Errno.EAGAIN.code(), staged.send(a, 4, 8, Connection.MSG_DONTWAIT));
+            socket.refuse = false;
+            // The refused bytes retried, and a longer send from the same place.
+            assertEquals(8, staged.send(a, 4, 8, Connection.MSG_DONTWAIT));
+            assertEquals(16, staged.send(b, 0, 16, Connection.MSG_DONTWAIT));
+            assertEquals("b".repeat(16) + "a".repeat(8) + "b".repeat(16), socket.sent.toString());
+        }
+        staged.close();
+    }
+
+    /** A connection that refuses sends while told to, and records what it accepts. */
+    private static final class Refusing implements Connection
+    {
+        final StringBuilder sent = new StringBuilder();
+        boolean refuse;
+
+        @Override
+        public int send(final MemorySegment buffer, final long offset, final int length, final int flags)
+        {
+            if (refuse)
+            {
+                return -Errno.EAGAIN.code();
+            }
+            for (int i = 0; i < length; i++)
+            {
+                sent.append((char)buffer.get(ValueLayout.JAVA_BYTE, offset + i));
+            }
+            return length;
+        }
+
+        @Override
+        public int recv(final MemorySegment buffer, final long offset, final int length, final int flags)
+        {
+            return -Errno.EAGAIN.code();
+        }
+
+        @Override
+        public int poll(final int events)
+        {
+            return 0;
+        }
+
+        @Override
+        public void shutdown()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
     }
 
     private static RstreamSettings settings(final StagedTransport transport, final int flags)

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
  * event each here when a completion arrives.
  *
  * <p>Three ways to wait, so that blocking calls, virtual threads and selectors can all use it:
- * {@link #awaitEvent(long, TimeUnit)} blocks (in Java, never in native code, so it can be woken);
+ * {@link #awaitEvent(long, TimeUnit)} blocks, woken by an event, {@link #wakeup()}, {@link #close()} or an
+ * interrupt (a provider may block a platform thread in the kernel, as the native one does in
+ * {@code poll(2)} so that the event wakes the waiter itself; it never pins a virtual thread in native code);
  * {@link #wakeup()} makes a blocked or the next {@code awaitEvent} return early; and
  * {@link #readyListener(Runnable)} installs a callback for a selector or poller.
  *
@@ -25,7 +27,8 @@ public interface CompletionChannel extends AutoCloseable
      * @param timeout how long to wait: 0 returns at once, a negative value waits without limit.
      * @param unit    the timeout's unit.
      * @return the queue that fired, or {@code null} after the timeout, a {@link #wakeup()}, or close.
-     * @throws InterruptedException when the waiting thread is interrupted.
+     * @throws InterruptedException when the waiting thread is interrupted, before or within a second of
+     *                              the interrupt.
      */
     CompletionQueue awaitEvent(long timeout, TimeUnit unit) throws InterruptedException;
 

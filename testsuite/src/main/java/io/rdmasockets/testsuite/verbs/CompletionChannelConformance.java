@@ -17,13 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -156,10 +159,9 @@ public abstract class CompletionChannelConformance extends AbstractVerbsTest
     {
         final VerbsContext ctx = openContext();
         final CompletionChannel channel = closeAfter(ctx.createCompletionChannel());
-        final long start = System.nanoTime();
-        assertNull(take(channel, 200));
-        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(elapsedMs >= 150 && elapsedMs < 5000, "waited " + elapsedMs + " ms for a 200 ms timeout");
+        assertTimesOut(channel, 200);
+        // Longer than one slice of a wait that looks for interrupts now and then: the slices add up.
+        assertTimesOut(channel, 900);
         final long zeroStart = System.nanoTime();
         assertNull(channel.awaitEvent(0, TimeUnit.MILLISECONDS));
         assertTrue(System.nanoTime() - zeroStart < TimeUnit.SECONDS.toNanos(1), "timeout 0 returns at once");
@@ -185,6 +187,93 @@ public abstract class CompletionChannelConformance extends AbstractVerbsTest
         assertFalse(waiter.isDone(), "a waiter without timeout blocks");
         channel.wakeup();
         assertNull(waiter.get(5, TimeUnit.SECONDS), "woken waiter gets null");
+    }
+
+    private static void assertTimesOut(final CompletionChannel channel, final long timeoutMs) throws Exception
+    {
+        final long start = System.nanoTime();
+        assertNull(take(channel, timeoutMs));
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMs >= timeoutMs - 50 && elapsedMs < timeoutMs + 5000,
+            "waited " + elapsedMs + " ms for a " + timeoutMs + " ms timeout");
+    }
+
+    /** Starts {@code awaitEvent(-1)} on a platform or a virtual thread (providers may wait differently). */
+    private static CompletableFuture<CompletionQueue> waitForever(final CompletionChannel channel,
+        final boolean virtual, final Thread[] thread)
+    {
+        final CompletableFuture<CompletionQueue> result = new CompletableFuture<>();
+        final Runnable wait = () ->
+        {
+            try
+            {
+                result.complete(channel.awaitEvent(-1, TimeUnit.SECONDS));
+            }
+            catch (final Throwable t)
+            {
+                result.completeExceptionally(t);
+            }
+        };
+        thread[0] = virtual ? Thread.ofVirtual().start(wait) : Thread.ofPlatform().daemon().start(wait);
+        return result;
+    }
+
+    @Test
+    public void shouldHandEventToWaiterBlockedBeforeIt() throws Exception
+    {
+        final RcPair pair = pair();
+        final CompletionChannel channel = pair.server.completionChannel;
+        for (final boolean virtual : new boolean[] {false, true})
+        {
+            assertEquals(0, pair.server.recvCq.requestNotify(false));
+            final Thread[] thread = new Thread[1];
+            final CompletableFuture<CompletionQueue> waiter = waitForever(channel, virtual, thread);
+            Thread.sleep(QUIET_MS);
+            assertFalse(waiter.isDone(), "blocked until the event (virtual: " + virtual + ")");
+            send(pair, 0);
+            assertSame(pair.server.recvCq, waiter.get(5, TimeUnit.SECONDS), "the blocked waiter gets the event");
+            pair.server.recvCq.acknowledgeEvents(1);
+            pair.server.awaitRecvCompletion();
+        }
+    }
+
+    @Test
+    public void shouldWakeUpAndReleaseBlockedVirtualThread() throws Exception
+    {
+        final VerbsContext ctx = openContext();
+        final CompletionChannel channel = closeAfter(ctx.createCompletionChannel());
+        final Thread[] thread = new Thread[1];
+        final CompletableFuture<CompletionQueue> woken = waitForever(channel, true, thread);
+        Thread.sleep(QUIET_MS);
+        assertFalse(woken.isDone(), "a virtual thread without timeout blocks");
+        channel.wakeup();
+        assertNull(woken.get(5, TimeUnit.SECONDS), "woken");
+        final CompletableFuture<CompletionQueue> released = waitForever(channel, true, thread);
+        Thread.sleep(QUIET_MS);
+        channel.close();
+        assertNull(released.get(5, TimeUnit.SECONDS), "closing the channel releases a virtual thread too");
+    }
+
+    @Test
+    public void shouldThrowWhenBlockedWaiterIsInterrupted() throws Exception
+    {
+        final VerbsContext ctx = openContext();
+        final CompletionChannel channel = closeAfter(ctx.createCompletionChannel());
+        for (final boolean virtual : new boolean[] {false, true})
+        {
+            final Thread[] thread = new Thread[1];
+            final CompletableFuture<CompletionQueue> waiter = waitForever(channel, virtual, thread);
+            Thread.sleep(QUIET_MS);
+            assertFalse(waiter.isDone(), "blocked (virtual: " + virtual + ")");
+            final long start = System.nanoTime();
+            thread[0].interrupt();
+            final ExecutionException e = assertThrows(ExecutionException.class, () -> waiter.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(InterruptedException.class, e.getCause(), "an interrupt ends the wait");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "within 2 s");
+        }
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> take(channel, 10_000), "interrupted before the wait");
+        assertFalse(Thread.interrupted(), "the interrupt was consumed");
     }
 
     @Test

@@ -21,16 +21,21 @@ import java.util.function.Predicate;
  * descriptor, in one of two modes:
  * <ul>
  *   <li><b>on demand</b> (completion channels: the data path): a waiter takes with a non-blocking read
- *       ({@link Taker}); finding none, it arms the descriptor in the {@link FdPoller} and parks on a
- *       condition until the poller reports it readable. While a ready listener is installed the
+ *       ({@link Taker}); finding none, a platform thread blocks in {@code poll(2)} on the descriptor
+ *       and an eventfd that {@link #wakeup()} and {@link #close()} signal, so the kernel wakes the
+ *       waiter itself, as C's blocking {@code ibv_get_cq_event}; a virtual thread (or any thread with
+ *       {@value #PARK_WAITERS_PROP_NAME}) arms the descriptor in the {@link FdPoller} instead and parks
+ *       on a condition until the poller reports it readable. While a ready listener is installed the
  *       descriptor is re-armed after every take, so the listener hears of each new event.</li>
  *   <li><b>eager</b> (event channels: the control path): the descriptor stays armed and the poller
  *       thread takes every event as it arrives into a queue, so that what an event must cause happens
  *       even while nobody reads the channel (a DREQ is answered, a queue pair is flushed); waiters take
  *       from the queue and the listener runs when the queue stops being empty.</li>
  * </ul>
- * Either way waits park in Java (interruptible, wakeable, released by close, never pinned in native
- * code), and {@link #wakeup()} is kept until a wait consumes it, as with an eventfd.
+ * Every wait is interruptible (a thread in {@code poll} looks every {@value #SLICE_MS} ms), wakeable and
+ * released by close (which returns only once no thread polls the descriptor any more), virtual threads
+ * are never pinned in native code, and {@link #wakeup()} is kept until a wait consumes it, as with an
+ * eventfd.
  *
  * @param <T> what a take returns.
  *
@@ -46,6 +51,12 @@ final class EventSource<T> implements FdPoller.Watch
     }
 
     private static final System.Logger LOG = System.getLogger(EventSource.class.getName());
+    /** {@code -Drdmasockets.native.parkWaiters=true}: every wait parks in Java, woken by the poller thread. */
+    static final String PARK_WAITERS_PROP_NAME = "rdmasockets.native.parkWaiters";
+    private static final boolean PARK_WAITERS = Boolean.getBoolean(PARK_WAITERS_PROP_NAME);
+    /** Longest a platform thread stays in one {@code poll(2)}: how soon it notices an interrupt. */
+    static final int SLICE_MS = 250;
+    private static final long POLLFD_SIZE = LibcDescriptors.POLLFD.byteSize();
 
     private final String what;
     private final int fd;
@@ -59,6 +70,19 @@ final class EventSource<T> implements FdPoller.Watch
     private final MemorySegment epollEvent = FdPoller.allocateEvent(arena);
     private final MemorySegment pollfd = arena.allocate(LibcDescriptors.POLLFD);
     private final MemorySegment state = arena.allocate(Ffm.CALL_STATE);
+    /** Scratch of the blocking {@code poll}, outside the lock. */
+    private final MemorySegment waitState = arena.allocate(Ffm.CALL_STATE);
+    /** The descriptor and the wake eventfd, as two {@code struct pollfd}s. */
+    private final MemorySegment waitFds = arena.allocate(LibcDescriptors.POLLFD, 2);
+    private final MemorySegment wakeScratch = arena.allocate(ValueLayout.JAVA_LONG);
+    /** Platform threads wait in {@code poll(2)} (on-demand sources), else they park. */
+    private boolean inKernel;
+    /** The eventfd that wakes threads in {@code poll(2)}, made on first use; -1 before. */
+    private int wakeFd = -1;
+    /** The eventfd holds a count not yet drained. */
+    private boolean wakeSignalled;
+    /** Threads in {@code poll(2)} now. */
+    private int directWaiters;
     private boolean wakeupPending;
     private boolean closed;
     private volatile Runnable listener;
@@ -79,6 +103,7 @@ final class EventSource<T> implements FdPoller.Watch
         this.taker = taker;
         this.eager = eager;
         this.poller = FdPoller.instance();
+        this.inKernel = !eager && !PARK_WAITERS;
         pollfd.set(ValueLayout.JAVA_INT, LibcDescriptors.POLLFD_FD, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, LibcDescriptors.POLLFD_EVENTS, Libc.POLLIN);
         int errno = Libc.setNonBlocking(fd);
@@ -109,21 +134,26 @@ final class EventSource<T> implements FdPoller.Watch
      * @param timeout 0 looks once, negative waits without limit.
      * @param unit    the timeout's unit.
      * @return the next event, or {@code null} after the timeout, a wakeup, or close.
-     * @throws InterruptedException when the waiting thread is interrupted.
+     * @throws InterruptedException when the waiting thread is interrupted (noticed within
+     *                              {@value #SLICE_MS} ms by a platform thread blocked in {@code poll}).
      */
     T await(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         long remainingNs = timeout < 0 ? Long.MAX_VALUE : unit.toNanos(timeout);
+        final boolean platform = !Thread.currentThread().isVirtual();
         lock.lockInterruptibly();
         try
         {
+            // A thread that will poll(2) polls before it takes: a take that finds nothing costs a read(2)
+            // returning EAGAIN, and poll returns at once when an event is already there.
+            boolean pollFirst = inKernel && platform && 0 != timeout;
             while (true)
             {
                 if (closed)
                 {
                     return null;
                 }
-                final T event = eager ? queue.pollFirst() : taker.take();
+                final T event = pollFirst ? null : eager ? queue.pollFirst() : taker.take();
                 if (null != event)
                 {
                     armForListener();
@@ -131,7 +161,7 @@ final class EventSource<T> implements FdPoller.Watch
                 }
                 if (wakeupPending)
                 {
-                    wakeupPending = false;
+                    consumeWakeup();
                     armForListener();
                     return null;
                 }
@@ -139,6 +169,12 @@ final class EventSource<T> implements FdPoller.Watch
                 {
                     armForListener();
                     return null;
+                }
+                if (inKernel && platform)
+                {
+                    pollFirst = false;
+                    remainingNs = waitInKernel(timeout < 0, remainingNs);
+                    continue;
                 }
                 if (!eager)
                 {
@@ -157,6 +193,95 @@ final class EventSource<T> implements FdPoller.Watch
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * One slice of a platform thread's wait in {@code poll(2)} on the descriptor and the wake eventfd,
+     * with the lock released: the kernel wakes this thread itself when the event comes, where a park would
+     * wait for the poller thread to hear of it and unpark it (two thread switches and four more system
+     * calls per wait, which is most of a blocking round trip's cost under emulation). Called with the lock
+     * held; returns with it held.
+     *
+     * @return the time left to wait (unchanged when something became ready: the caller looks first).
+     */
+    private long waitInKernel(final boolean forever, final long remainingNs) throws InterruptedException
+    {
+        if (wakeFd < 0 && !openWakeFd())
+        {
+            return remainingNs;
+        }
+        final int timeoutMs = forever ? SLICE_MS : (int)Math.min(SLICE_MS, (remainingNs + 999_999) / 1_000_000);
+        directWaiters++;
+        lock.unlock();
+        int n;
+        try
+        {
+            n = Libc.poll(waitState, waitFds, 2, timeoutMs);
+        }
+        finally
+        {
+            lock.lock();
+            if (0 == --directWaiters && closed)
+            {
+                changed.signalAll();
+            }
+        }
+        if (n < 0 && Errno.EINTR.code() != Ffm.errno(waitState))
+        {
+            LOG.log(System.Logger.Level.ERROR, what + ": poll: " + Errno.nameOf(Ffm.errno(waitState)) +
+                "; waits park in Java from now on");
+            inKernel = false;
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        // poll slept its whole timeout when nothing was ready: the wait keeps its time without a clock read.
+        return 0 == n && !forever ? remainingNs - timeoutMs * 1_000_000L : remainingNs;
+    }
+
+    /** Creates the wake eventfd, with the lock held; on failure waits park in Java instead. */
+    private boolean openWakeFd()
+    {
+        final int efd = Libc.eventFd(state);
+        if (efd < 0)
+        {
+            LOG.log(System.Logger.Level.WARNING, what + ": eventfd: " + Errno.nameOf(Ffm.errno(state)) +
+                "; waits park in Java");
+            inKernel = false;
+            return false;
+        }
+        waitFds.set(ValueLayout.JAVA_INT, LibcDescriptors.POLLFD_FD, fd);
+        waitFds.set(ValueLayout.JAVA_SHORT, LibcDescriptors.POLLFD_EVENTS, Libc.POLLIN);
+        waitFds.set(ValueLayout.JAVA_INT, POLLFD_SIZE + LibcDescriptors.POLLFD_FD, efd);
+        waitFds.set(ValueLayout.JAVA_SHORT, POLLFD_SIZE + LibcDescriptors.POLLFD_EVENTS, Libc.POLLIN);
+        wakeFd = efd;
+        return true;
+    }
+
+    /** Makes the wake eventfd readable, once until drained; with the lock held. */
+    private void signalWakeFd()
+    {
+        if (wakeFd >= 0 && !wakeSignalled)
+        {
+            if (Libc.eventFdSignal(state, wakeFd, wakeScratch) < 0)
+            {
+                LOG.log(System.Logger.Level.ERROR, what + ": eventfd write: " + Errno.nameOf(Ffm.errno(state)));
+                return;
+            }
+            wakeSignalled = true;
+        }
+    }
+
+    /** A wait takes the pending wakeup; with the lock held. */
+    private void consumeWakeup()
+    {
+        wakeupPending = false;
+        if (wakeSignalled)
+        {
+            Libc.eventFdDrain(state, wakeFd, wakeScratch);
+            wakeSignalled = false;
         }
     }
 
@@ -220,6 +345,10 @@ final class EventSource<T> implements FdPoller.Watch
         {
             wakeupPending = true;
             changed.signal();
+            if (directWaiters > 0)
+            {
+                signalWakeFd();
+            }
         }
         finally
         {
@@ -288,6 +417,17 @@ final class EventSource<T> implements FdPoller.Watch
             queue.clear();
             changed.signalAll();
             poller.unregister(fd, state);
+            if (wakeFd >= 0)
+            {
+                // Threads in poll(2) leave before the caller destroys the descriptor they watch.
+                signalWakeFd();
+                while (directWaiters > 0)
+                {
+                    changed.awaitUninterruptibly();
+                }
+                Libc.close(state, wakeFd);
+                wakeFd = -1;
+            }
         }
         finally
         {

@@ -11,8 +11,10 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The libc calls the provider's waiting needs, from the JVM's default lookup: {@code epoll_*} for the
- * poller thread, {@code poll} to test readiness, {@code fcntl} to make the verbs and rdma_cm descriptors
- * non-blocking (no thread ever blocks in a verbs call). Each returns -1 with errno as in C.
+ * poller thread, {@code poll} to test readiness and for a platform thread's blocking wait, an
+ * {@code eventfd} (with {@code read}, {@code write}, {@code close}) to wake that wait, {@code fcntl} to make
+ * the verbs and rdma_cm descriptors non-blocking (no thread ever blocks in a verbs call). Each returns -1
+ * with errno as in C.
  */
 final class Libc
 {
@@ -23,6 +25,8 @@ final class Libc
     static final int EPOLLIN = 0x001;
     static final int EPOLLONESHOT = 1 << 30;
     static final short POLLIN = 0x001;
+    /** {@code EFD_NONBLOCK | EFD_CLOEXEC}. */
+    static final int EFD_NONBLOCK_CLOEXEC = 0x800 | 0x80000;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int O_NONBLOCK = 0x800;
@@ -38,6 +42,12 @@ final class Libc
         FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
     private static final MethodHandle POLL = Ffm.errnoCall(LIBC, "poll",
         FunctionDescriptor.of(INT, ADDRESS, ValueLayout.JAVA_LONG, INT));
+    private static final MethodHandle EVENTFD = Ffm.errnoCall(LIBC, "eventfd", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle READ = Ffm.errnoCall(LIBC, "read",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle WRITE = Ffm.errnoCall(LIBC, "write",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = Ffm.errnoCall(LIBC, "close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle FCNTL_GET = Ffm.LINKER.downcallHandle(LIBC.findOrThrow("fcntl"),
         FunctionDescriptor.of(INT, INT, INT), Linker.Option.captureCallState("errno"));
     private static final MethodHandle FCNTL_SET = Ffm.LINKER.downcallHandle(LIBC.findOrThrow("fcntl"),
@@ -96,6 +106,92 @@ final class Libc
         {
             pollfd.set(ValueLayout.JAVA_SHORT, LibcDescriptors.POLLFD_REVENTS, (short)0);
             return (int)POLL.invokeExact(state, pollfd, 1L, 0);
+        }
+        catch (final Throwable t)
+        {
+            throw Ffm.rethrow(t);
+        }
+    }
+
+    /**
+     * @param state     errno capture.
+     * @param pollfds   {@code nfds} {@code struct pollfd}s with fd and events set.
+     * @param nfds      how many.
+     * @param timeoutMs how long to block, -1 without limit.
+     * @return poll's result: how many are ready, 0 after the timeout, -1 on error.
+     */
+    static int poll(final MemorySegment state, final MemorySegment pollfds, final int nfds, final int timeoutMs)
+    {
+        try
+        {
+            return (int)POLL.invokeExact(state, pollfds, (long)nfds, timeoutMs);
+        }
+        catch (final Throwable t)
+        {
+            throw Ffm.rethrow(t);
+        }
+    }
+
+    /** @return a non-blocking, close-on-exec {@code eventfd} with count 0, or -1 with errno. */
+    static int eventFd(final MemorySegment state)
+    {
+        try
+        {
+            return (int)EVENTFD.invokeExact(state, 0, EFD_NONBLOCK_CLOEXEC);
+        }
+        catch (final Throwable t)
+        {
+            throw Ffm.rethrow(t);
+        }
+    }
+
+    /**
+     * Adds to an eventfd's count ({@code write} of a {@code uint64_t}).
+     *
+     * @param state   errno capture.
+     * @param fd      the eventfd.
+     * @param scratch 8 bytes.
+     * @return 8, or -1 with errno.
+     */
+    static long eventFdSignal(final MemorySegment state, final int fd, final MemorySegment scratch)
+    {
+        try
+        {
+            scratch.set(ValueLayout.JAVA_LONG, 0, 1L);
+            return (long)WRITE.invokeExact(state, fd, scratch, 8L);
+        }
+        catch (final Throwable t)
+        {
+            throw Ffm.rethrow(t);
+        }
+    }
+
+    /**
+     * Resets a non-blocking eventfd's count to 0 ({@code read} of a {@code uint64_t}).
+     *
+     * @param state   errno capture.
+     * @param fd      the eventfd.
+     * @param scratch 8 bytes.
+     * @return 8, or -1 with errno ({@code EAGAIN} when the count was 0).
+     */
+    static long eventFdDrain(final MemorySegment state, final int fd, final MemorySegment scratch)
+    {
+        try
+        {
+            return (long)READ.invokeExact(state, fd, scratch, 8L);
+        }
+        catch (final Throwable t)
+        {
+            throw Ffm.rethrow(t);
+        }
+    }
+
+    /** @return {@code close}'s result. */
+    static int close(final MemorySegment state, final int fd)
+    {
+        try
+        {
+            return (int)CLOSE.invokeExact(state, fd);
         }
         catch (final Throwable t)
         {

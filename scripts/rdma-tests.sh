@@ -25,7 +25,8 @@
 #                                    over rsockets with --route all, over TCP with --route none, the engine's socket
 #                                    counter telling which; rule files) on the guest's address
 #   scripts/rdma-tests.sh perf       benchmark: rsock stream vs rsock stream and rstream vs rstream in one
-#                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf)
+#                                    run, printing the Java/C ratios (scripts/guest-stream.sh perf); Java on C2
+#                                    alone (-XX:-TieredCompilation), PERF_SCALE=20, PERF_WARMUP=3 unless set
 #   scripts/rdma-tests.sh -- ARGS    any JUnit console selectors, e.g. -- --select-method 'Cls#method'
 #   GUEST_STREAM="perf dead" ...     run these scripts/guest-stream.sh modes (after the JUnit tests, if any)
 #   SOFTROCE_VERBOSE=1 scripts/...   also print the guest's console
@@ -56,7 +57,11 @@ case "${1:-all}" in
     nio)     module=tools; selectors=(--select-class io.rdmasockets.tools.run.RunCommandTest)
              # The programs' JVMs start under emulation: minutes, not seconds.
              junit_opts="-Drdmasockets.test.provider=native -Drdmasockets.test.runTimeoutSec=600" ;;
-    perf)    stream_modes=(perf) ;;
+    perf)    stream_modes=(perf)
+             # A benchmark of the data path past the JIT: C2 alone (no C1 tier whose code is patched and
+             # replaced as it runs), long cells, three unmeasured runs of each first. Override any of them.
+             GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:-TieredCompilation}
+             PERF_SCALE=${PERF_SCALE:-20} PERF_WARMUP=${PERF_WARMUP:-3} ;;
     --)      shift; selectors=("$@") ;;
     *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|iomap|nio|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
@@ -108,7 +113,7 @@ export SOFTROCE_TIMEOUT=${SOFTROCE_TIMEOUT:-3600}
 # A JVM crash leaves its report in target/, and the kernel's RDMA messages are printed after the run.
 # C1 only, in this JVM and the peer JVMs the suites start: under emulation C2's compile threads take
 # the CPUs the tests need (a peer JVM takes 60 s to listen with C2, 30 s without). GUEST_JAVA_OPTS replaces
-# it (GUEST_JAVA_OPTS= for the JDK's default tiered compilation, say for a perf run).
+# it (GUEST_JAVA_OPTS= for the JDK's default tiered compilation). The perf mode uses C2 alone (above).
 GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:TieredStopAtLevel=1}
 SOFTROCE_SHARE=$PWD softroce/softroce-vm.sh run "
 echo '### rdma link'; rdma link

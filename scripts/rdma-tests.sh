@@ -57,16 +57,18 @@ case "${1:-all}" in
     nio)     module=tools; selectors=(--select-class io.rdmasockets.tools.run.RunCommandTest)
              # The programs' JVMs start under emulation: minutes, not seconds.
              junit_opts="-Drdmasockets.test.provider=native -Drdmasockets.test.runTimeoutSec=600" ;;
-    perf)    stream_modes=(perf)
-             # A benchmark of the data path past the JIT: C2 alone (no C1 tier whose code is patched and
-             # replaced as it runs), long cells, three unmeasured runs of each first. Override any of them.
-             GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:-TieredCompilation}
-             PERF_SCALE=${PERF_SCALE:-20} PERF_WARMUP=${PERF_WARMUP:-3} ;;
+    perf)    stream_modes=(perf) ;;
     --)      shift; selectors=("$@") ;;
     *)       echo "usage: $0 [all|verbs|rsocket|unit|interop|iomap|nio|perf|-- junit-console-selectors...]" >&2; exit 2 ;;
 esac
 # GUEST_STREAM="perf dead" (say) runs those guest-stream.sh modes instead, e.g. after -- selectors.
 [[ -n ${GUEST_STREAM:-} ]] && read -ra stream_modes <<<"$GUEST_STREAM"
+# The perf mode benchmarks the data path past the JIT: C2 alone (no C1 tier whose code is patched and
+# replaced as it runs), long cells, three unmeasured runs of each first. Any of them can be set.
+if [[ " ${stream_modes[*]} " == *" perf "* ]]; then
+    GUEST_JAVA_OPTS=${GUEST_JAVA_OPTS--XX:-TieredCompilation}
+    PERF_SCALE=${PERF_SCALE:-20} PERF_WARMUP=${PERF_WARMUP:-3}
+fi
 
 junit_platform=1.14.1
 lib=$module/target/guest-lib

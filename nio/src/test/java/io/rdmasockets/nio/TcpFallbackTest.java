@@ -127,6 +127,37 @@ class TcpFallbackTest
         assertEquals(2, accepted.get());
     }
 
+    /**
+     * The refusal reaches the rsocket before the select starts: the select's first poll falls back, and the
+     * TCP connect it starts must still be reported (once a selectNow inside consumed the wakeup that announced
+     * the new kernel socket, a blocking select slept through its refusal, and Netty's connect hung).
+     */
+    @Test
+    void shouldReportARefusedFallbackConnectThroughABlockingSelect() throws Exception
+    {
+        final InetSocketAddress closed;
+        try (ServerSocketChannel s = SelectorProvider.provider().openServerSocketChannel()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        {
+            closed = (InetSocketAddress)s.getLocalAddress();
+        }
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            try (SocketChannel c = provider.openSocketChannel(); Selector selector = provider.openSelector())
+            {
+                c.configureBlocking(false);
+                assertFalse(c.connect(closed), "an rsocket connect is under way");
+                final SelectionKey key = c.register(selector, SelectionKey.OP_CONNECT);
+                // Time for the refusal to arrive on loopback, so that the select below is the one that sees it.
+                Thread.sleep(200);
+                assertEquals(1, selector.select(20_000), "OP_CONNECT for the refused TCP fallback");
+                assertTrue(key.isConnectable());
+                assertThrows(java.net.ConnectException.class, c::finishConnect);
+                assertFalse(c.isOpen(), "a failed connect closes the channel, as the JDK's");
+            }
+        }
+    }
+
     private static void assertEcho(final SocketChannel c) throws IOException
     {
         c.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));

@@ -28,9 +28,10 @@ interface HybridChannel
 
     /**
      * Operations ready because of what the channel holds itself, which no poll reports: bytes read before a
-     * plain TCP connection was handed over ({@link io.rdmasockets.verbs.cm.PlainTcpConnection#received()}).
-     * Asked of kernel channels at each select; such readiness only ever goes away, so a blocked select
-     * need not be woken for it.
+     * plain TCP connection was handed over ({@link io.rdmasockets.verbs.cm.PlainTcpConnection#received()}),
+     * or the outcome of a TCP fallback connect that ended at once. Asked of kernel channels at each select
+     * and before each wait; such readiness only arises inside a select (the fallback happens there) or goes
+     * away, so a blocked select need not be woken for it.
      *
      * @param interest the key's interest set.
      * @return the ready operations.

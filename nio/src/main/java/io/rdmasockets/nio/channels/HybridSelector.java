@@ -4,6 +4,7 @@ import io.rdmasockets.rsocket.engine.PollWaiter;
 import io.rdmasockets.rsocket.engine.StreamRsocket;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectableChannel;
@@ -298,11 +299,13 @@ public final class HybridSelector extends AbstractSelector
                     }
                     waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs + 999_999));
                 }
+                // Keys whose channel became a kernel socket (a connect decided, or fell back in the poll just
+                // made) join before each wait: the wakeup that announced them may already have been consumed
+                // by the selectNow at the start of this operation. Keys registered meanwhile wait for the next
+                // operation, as in the JDK.
+                syncKernelKeys();
                 inner.select(onInnerReady, waitMs);
                 processCancelled();
-                // Keys whose channel became a kernel socket (a connect decided or fell back) join now; keys
-                // registered meanwhile wait for the next operation, as in the JDK.
-                syncKernelKeys();
                 if (0 != updated)
                 {
                     return;
@@ -462,11 +465,19 @@ public final class HybridSelector extends AbstractSelector
                 continue;
             }
             final SelectableChannel delegate = key.hybrid.kernel();
-            if (null != delegate)
+            if (null != delegate && delegate.isOpen())
             {
                 synchronized (key)
                 {
-                    key.innerKey = delegate.register(inner, key.interest(), key);
+                    try
+                    {
+                        key.innerKey = delegate.register(inner, key.interest(), key);
+                    }
+                    catch (final ClosedChannelException e)
+                    {
+                        // Closed meanwhile (by close, or by a connect that failed): its key is cancelled, or
+                        // the channel reports the failure itself (HybridChannel.pendingOps).
+                    }
                 }
             }
         }

@@ -26,6 +26,13 @@ final class RoutedConnect
     private final RoutedSocketChannel ch;
     /** The errno of an rsocket connect that failed without falling back, taken at readiness; 0 if none. */
     private int failure;
+    /**
+     * A TCP connect started by a fallback at readiness that ended at once, before any selector could report
+     * it: until {@link #finishConnect} takes it, the key reports {@code OP_CONNECT} itself.
+     */
+    private volatile boolean fallbackEnded;
+    /** How that connect failed (the JDK closed its socket), or null when it connected. */
+    private Exception fallbackFailure;
 
     RoutedConnect(final RoutedSocketChannel ch)
     {
@@ -348,6 +355,7 @@ final class RoutedConnect
                     return true;
                 }
             }
+            takeFallbackOutcome();
             try
             {
                 final boolean done = k.finishConnect();
@@ -446,15 +454,55 @@ final class RoutedConnect
                 return false;
             }
         }
+        // Not kernelConnect: a failure closing the channel here would cancel the key, and the application,
+        // waiting for OP_CONNECT, would never hear of it (Netty's connect would hang until its timeout).
         try
         {
-            kernelConnect(k, to, -1);
+            if (k.connect(to))
+            {
+                fallbackEnded = true;
+            }
         }
-        catch (final IOException e)
+        catch (final IOException | RuntimeException e)
         {
-            // The failed connect closed the channel: the key is cancelled, finishConnect reports it.
+            synchronized (ch.stateLock)
+            {
+                fallbackFailure = e;
+            }
+            fallbackEnded = true;
         }
         return true;
+    }
+
+    /** @return {@code OP_CONNECT} in {@code interest} while a fallback's immediate outcome waits for finishConnect. */
+    int pendingConnectOps(final int interest)
+    {
+        return fallbackEnded ? interest & java.nio.channels.SelectionKey.OP_CONNECT : 0;
+    }
+
+    /** Throws (closing the channel, as the JDK does) the failure of a fallback connect that ended at readiness. */
+    private void takeFallbackOutcome() throws IOException
+    {
+        if (!fallbackEnded)
+        {
+            return;
+        }
+        final Exception e;
+        synchronized (ch.stateLock)
+        {
+            e = fallbackFailure;
+            fallbackFailure = null;
+            fallbackEnded = false;
+        }
+        if (null != e)
+        {
+            ch.close();
+            if (e instanceof IOException io)
+            {
+                throw io;
+            }
+            throw (RuntimeException)e;
+        }
     }
 
     /**

@@ -126,7 +126,8 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
     public int pendingOps(final int interest)
     {
         final ByteBuffer r = received;
-        return null != r && r.hasRemaining() ? interest & SelectionKey.OP_READ : 0;
+        return (null != r && r.hasRemaining() ? interest & SelectionKey.OP_READ : 0) |
+            connector.pendingConnectOps(interest);
     }
 
     // ---------------------------------------------------------------------------------------- HybridChannel
@@ -149,8 +150,9 @@ final class RoutedSocketChannel extends SocketChannel implements HybridChannel
         if (connectPending && 0 != (events & (StreamRsocket.POLLERR | StreamRsocket.POLLHUP)) &&
             connector.fallBackOnReadiness())
         {
-            // Now a kernel connect: the JDK selector inside reports OP_CONNECT when it is done.
-            return 0;
+            // Now a kernel connect: the JDK selector inside reports OP_CONNECT when it is done, or the channel
+            // itself when it ended at once.
+            return pendingOps(interest);
         }
         if (0 != (events & (StreamRsocket.POLLERR | StreamRsocket.POLLHUP)))
         {

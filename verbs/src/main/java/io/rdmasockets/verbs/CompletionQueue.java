@@ -50,6 +50,21 @@ public interface CompletionQueue extends AutoCloseable
     int requestNotify(boolean solicitedOnly);
 
     /**
+     * {@link #requestNotify(boolean)} by a thread that will now wait for the event itself, in
+     * {@link CompletionChannel#awaitEvent} on this queue's channel, rather than elsewhere (a selector watching
+     * the channel's ready listener). A provider that can move data on the waiting thread may keep that work
+     * there instead of handing it to threads of its own (the tcp provider's waiter reads its sockets); the
+     * event semantics are {@code requestNotify}'s. By default the same call.
+     *
+     * @param solicitedOnly only a completion of a solicited receive (or an error) fires the event.
+     * @return 0, or an errno.
+     */
+    default int requestNotifyBeforeAwait(final boolean solicitedOnly)
+    {
+        return requestNotify(solicitedOnly);
+    }
+
+    /**
      * Acknowledges events taken from the channel, as {@code ibv_ack_cq_events}. {@link #close()} fails
      * while any is unacknowledged, so acknowledge what you take.
      *

@@ -273,7 +273,8 @@ final class CompletionProcessor
                 }
                 else if (!cqArmed)
                 {
-                    ep.cq.requestNotify(false);
+                    // This thread waits for the event itself (awaitCqEvent below), not in a selector.
+                    ep.cq.requestNotifyBeforeAwait(false);
                     cqArmed = true;
                 }
                 else

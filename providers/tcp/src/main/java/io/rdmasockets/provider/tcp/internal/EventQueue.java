@@ -22,6 +22,8 @@ final class EventQueue<T>
     private boolean wakeupPending;
     private boolean closed;
     private volatile Runnable listener;
+    /** Wakes a thread that waits for this queue somewhere else (a {@code DirectWait}'s selector), or null. */
+    private volatile Runnable waker;
 
     /** @param event appended; the listener runs when the queue was empty. */
     void add(final T event)
@@ -42,6 +44,7 @@ final class EventQueue<T>
         {
             lock.unlock();
         }
+        wakeWaker();
         if (wasEmpty)
         {
             notifyListener();
@@ -92,6 +95,46 @@ final class EventQueue<T>
         }
     }
 
+    /**
+     * The non-blocking take of {@link #await}: the next event, else null, and then whether a wakeup (consumed
+     * here) or close ends the wait.
+     *
+     * @param ended set to {@code ended[0] = true} when null is returned for a wakeup or close.
+     */
+    T poll(final boolean[] ended)
+    {
+        lock.lock();
+        try
+        {
+            final T event = events.pollFirst();
+            if (null == event && (wakeupPending || closed))
+            {
+                wakeupPending = false;
+                ended[0] = true;
+            }
+            return event;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** @param w run after every event, wakeup and close until cleared (null). */
+    void waker(final Runnable w)
+    {
+        waker = w;
+    }
+
+    private void wakeWaker()
+    {
+        final Runnable w = waker;
+        if (null != w)
+        {
+            w.run();
+        }
+    }
+
     boolean hasEvent()
     {
         lock.lock();
@@ -136,6 +179,7 @@ final class EventQueue<T>
         {
             lock.unlock();
         }
+        wakeWaker();
         notifyListener();
     }
 
@@ -157,6 +201,7 @@ final class EventQueue<T>
         {
             lock.unlock();
         }
+        wakeWaker();
     }
 
     private void notifyListener()

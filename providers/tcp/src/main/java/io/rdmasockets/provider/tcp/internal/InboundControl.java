@@ -49,6 +49,8 @@ final class InboundControl
     private int polledSeen;
     private long polledChangedNs;
     private long polledCheckedNs;
+    /** A thread blocked on a completion channel watches this socket in its own selector ({@code DirectWait}). */
+    private volatile boolean waiterWatching;
     /** True while the reactor leaves reading to a busy poller (OP_READ off, timer on). */
     private volatile boolean pollerDriven;
     private volatile int peerRnrRetry = RNR_RETRY_INFINITE;
@@ -70,12 +72,15 @@ final class InboundControl
     /**
      * From a thread polling a completion queue this connection feeds: read and process what the
      * socket has, unless another thread is reading or the stream waits for a receive.
+     *
+     * @return false when the reactor owns reading (the stream waits for a receive, or the connection is
+     *         not registered or closed); true otherwise, also when another thread held the reader.
      */
-    void fromPoller()
+    boolean fromPoller()
     {
         if (stalled || !connection.isRegistered() || !connection.isOpen())
         {
-            return;
+            return false;
         }
         polls++;
         final Thread current = Thread.currentThread();
@@ -91,7 +96,7 @@ final class InboundControl
         }
         if (!reading.compareAndSet(false, true))
         {
-            return;
+            return true;
         }
         final int result;
         try
@@ -102,7 +107,7 @@ final class InboundControl
         {
             reading.set(false);
             connection.onTransportFailure(ex);
-            return;
+            return false;
         }
         releaseAsPoller(FrameReader.STALLED == result);
         // A standalone ACK waits for a later poll (or the reactor's timer): by then the application has
@@ -115,6 +120,7 @@ final class InboundControl
         {
             writer.flushFromPoller();
         }
+        return true;
     }
 
     /** A poller lets go of the reader; the reactor resumes if the read stalled or it wanted the reader. */
@@ -158,6 +164,21 @@ final class InboundControl
         {
             writer.flushFromPoller();
         }
+    }
+
+    /** A waiter reading the socket itself is about to sleep in its selector: what is owed goes now. */
+    void flushBeforeWait()
+    {
+        if (writer.hasWork())
+        {
+            writer.flushFromPoller();
+        }
+    }
+
+    /** @param watching a waiter sleeps watching this socket: its polling has not stopped, however long. */
+    void waiterWatching(final boolean watching)
+    {
+        waiterWatching = watching;
     }
 
     /** The application stops busy-polling (it arms the CQ to block): the reactor reads again at once. */
@@ -365,7 +386,7 @@ final class InboundControl
                 polledSeen = p;
                 polledChangedNs = nowNs;
             }
-            else if (nowNs - polledChangedNs >= pollerGraceNs)
+            else if (nowNs - polledChangedNs >= pollerGraceNs && !waiterWatching)
             {
                 stopPollerDriven();
             }

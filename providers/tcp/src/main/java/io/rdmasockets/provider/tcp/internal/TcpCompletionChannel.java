@@ -14,6 +14,10 @@ final class TcpCompletionChannel implements CompletionChannel
     private final TcpContext context;
     private final ChildCount resources = new ChildCount("completion channel");
     private final EventQueue<TcpCompletionQueue> events = new EventQueue<>();
+    private final DirectWait direct = TcpConfiguration.directWait() ? new DirectWait(events) : null;
+    private static final TcpCompletionQueue[] NONE = new TcpCompletionQueue[0];
+    /** The queues reporting here (copy on write). */
+    private volatile TcpCompletionQueue[] queues = NONE;
 
     TcpCompletionChannel(final TcpContext context)
     {
@@ -31,6 +35,16 @@ final class TcpCompletionChannel implements CompletionChannel
         return resources;
     }
 
+    synchronized void attach(final TcpCompletionQueue cq)
+    {
+        queues = CopyOnWriteArrays.with(queues, cq);
+    }
+
+    synchronized void detach(final TcpCompletionQueue cq)
+    {
+        queues = CopyOnWriteArrays.without(queues, cq);
+    }
+
     void signal(final TcpCompletionQueue cq)
     {
         events.add(cq);
@@ -42,10 +56,52 @@ final class TcpCompletionChannel implements CompletionChannel
         return events.removeAll(cq);
     }
 
+    /** @return whether a platform thread's wait here reads the sockets itself (so it may skip the hand-back). */
+    boolean readsWhileWaiting()
+    {
+        return null != direct && !Thread.currentThread().isVirtual();
+    }
+
     @Override
     public CompletionQueue awaitEvent(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        return events.await(timeout, unit);
+        final DirectWait d = direct;
+        if (null == d || Thread.currentThread().isVirtual())
+        {
+            // A virtual thread parks, so it never blocks its carrier in a selector (its requestNotify, not
+            // ...BeforeAwait, handed reading back).
+            return events.await(timeout, unit);
+        }
+        long timeoutNs = timeout < 0 ? -1 : unit.toNanos(timeout);
+        // A platform thread reads the sockets it waits for itself: one wake-up per message, as a kernel
+        // socket's. One at a time; others park.
+        if (0 != timeoutNs && d.lock().tryLock())
+        {
+            final long startNs = System.nanoTime();
+            final Object r;
+            try
+            {
+                r = d.await(queues, timeoutNs);
+            }
+            finally
+            {
+                d.lock().unlock();
+            }
+            if (DirectWait.GIVE_UP != r)
+            {
+                return (CompletionQueue)r;
+            }
+            if (timeoutNs > 0)
+            {
+                timeoutNs = Math.max(0, timeoutNs - (System.nanoTime() - startNs));
+            }
+        }
+        // Parking: requestNotifyBeforeAwait left reading to this wait, so the reactor reads from now on.
+        for (final TcpCompletionQueue q : queues)
+        {
+            q.handReadingBack();
+        }
+        return events.await(timeoutNs, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -78,6 +134,10 @@ final class TcpCompletionChannel implements CompletionChannel
         if (resources.close())
         {
             events.close();
+            if (null != direct)
+            {
+                direct.close();
+            }
             context.resources().remove();
         }
     }

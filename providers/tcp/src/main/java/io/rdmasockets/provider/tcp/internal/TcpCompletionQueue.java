@@ -55,6 +55,16 @@ final class TcpCompletionQueue implements CompletionQueue
         this.channel = channel;
         this.requestedCapacity = minEntries;
         allocate(Integer.highestOneBit(Math.max(1, minEntries - 1)) << 1);
+        if (null != channel)
+        {
+            channel.attach(this);
+        }
+    }
+
+    /** @return the connections whose queue pairs complete here (do not modify). */
+    TcpConnection[] feeders()
+    {
+        return feeders;
     }
 
     private void allocate(final int capacity)
@@ -256,34 +266,13 @@ final class TcpCompletionQueue implements CompletionQueue
     /** @param c a connection whose queue pair completes here; polls read it directly. */
     synchronized void addFeeder(final TcpConnection c)
     {
-        final TcpConnection[] f = feeders;
-        for (final TcpConnection x : f)
-        {
-            if (x == c)
-            {
-                return;
-            }
-        }
-        final TcpConnection[] grown = java.util.Arrays.copyOf(f, f.length + 1);
-        grown[f.length] = c;
-        feeders = grown;
+        feeders = CopyOnWriteArrays.with(feeders, c);
     }
 
     /** @param c a connection no longer feeding this queue. */
     synchronized void removeFeeder(final TcpConnection c)
     {
-        final TcpConnection[] f = feeders;
-        for (int i = 0; i < f.length; i++)
-        {
-            if (f[i] == c)
-            {
-                final TcpConnection[] shrunk = new TcpConnection[f.length - 1];
-                System.arraycopy(f, 0, shrunk, 0, i);
-                System.arraycopy(f, i + 1, shrunk, i, f.length - i - 1);
-                feeders = shrunk;
-                return;
-            }
-        }
+        feeders = CopyOnWriteArrays.without(feeders, c);
     }
 
     private synchronized int drain(final WorkCompletions completions, final int max)
@@ -303,6 +292,35 @@ final class TcpCompletionQueue implements CompletionQueue
             n++;
         }
         return n;
+    }
+
+    /**
+     * The waiter reads the connections itself while it waits ({@link DirectWait}), or hands reading back to
+     * the reactor before it parks ({@link TcpCompletionChannel#awaitEvent}): no hand-back now, which would
+     * wake the reactor twice per message (to take reading back, then to give it up again).
+     */
+    @Override
+    public int requestNotifyBeforeAwait(final boolean solicitedOnly)
+    {
+        if (null == channel || !channel.readsWhileWaiting())
+        {
+            return requestNotify(solicitedOnly);
+        }
+        DeferredWrites.current().flush();
+        for (final TcpConnection c : feeders)
+        {
+            c.flushBeforeWait();
+        }
+        return arm(solicitedOnly);
+    }
+
+    /** Before a thread parks on the channel: the reactor must read again. */
+    void handReadingBack()
+    {
+        for (final TcpConnection c : feeders)
+        {
+            c.pollerLeaving();
+        }
     }
 
     @Override
@@ -395,6 +413,7 @@ final class TcpCompletionQueue implements CompletionQueue
         }
         if (null != channel)
         {
+            channel.detach(this);
             channel.resources().remove();
         }
         context.resources().remove();

@@ -45,6 +45,11 @@ public final class TcpConfiguration
     public static final int BUFFER_LENGTH_DEFAULT = 256 * 1024;
     /** Set to false to keep polling threads from reading sockets (every message then goes through a reactor). */
     public static final String POLL_PROGRESS_PROP_NAME = "rdmasockets.tcp.pollProgress";
+    /**
+     * Set to false to make a thread blocked on a completion channel park until the reactor delivers, instead
+     * of waiting on the sockets of the connections feeding it and reading them itself ({@code DirectWait}).
+     */
+    public static final String DIRECT_WAIT_PROP_NAME = "rdmasockets.tcp.directWait";
     /** Microseconds after its last poll that a busy-polling thread keeps reading a socket for the reactor. */
     public static final String POLLER_GRACE_PROP_NAME = "rdmasockets.tcp.pollerGraceUs";
     /** Default poller grace. */
@@ -111,6 +116,12 @@ public final class TcpConfiguration
     public static boolean pollProgress()
     {
         return !"false".equalsIgnoreCase(System.getProperty(POLL_PROGRESS_PROP_NAME));
+    }
+
+    /** @return true when a blocked platform thread may read the sockets it waits for itself. */
+    public static boolean directWait()
+    {
+        return pollProgress() && !"false".equalsIgnoreCase(System.getProperty(DIRECT_WAIT_PROP_NAME));
     }
 
     /** @return the poller grace in nanoseconds. */

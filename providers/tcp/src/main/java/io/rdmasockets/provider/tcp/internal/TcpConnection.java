@@ -200,6 +200,35 @@ final class TcpConnection extends ReactorHandler
     }
 
     /**
+     * From a thread blocked on a completion channel this connection's queue feeds, its socket readable.
+     *
+     * @return false when the socket is not this thread's to read (stalled for a receive, closed): it must
+     *         leave reading to the reactor and wait for the event.
+     */
+    boolean progressFromWaiter()
+    {
+        return inbound.fromPoller();
+    }
+
+    /** Before a waiter that reads this socket itself sleeps: ACKs and deferred requests go now. */
+    void flushBeforeWait()
+    {
+        inbound.flushBeforeWait();
+    }
+
+    /** @param watching a blocked waiter watches the socket in its own selector (the reactor keeps off). */
+    void waiterWatching(final boolean watching)
+    {
+        inbound.waiterWatching(watching);
+    }
+
+    /** @return the socket, for a waiter's selector. */
+    SocketChannel socket()
+    {
+        return channel;
+    }
+
+    /**
      * From {@code postSend}, after the request is in the send queue: write it now, or leave it for the
      * poster's next poll when it busy-polls.
      *

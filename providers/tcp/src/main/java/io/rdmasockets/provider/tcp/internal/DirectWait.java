@@ -4,7 +4,6 @@ import io.rdmasockets.verbs.support.PlatformSelectorProvider;
 
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -61,8 +60,9 @@ final class DirectWait
      *
      * @param queues    the channel's completion queues.
      * @param timeoutNs negative: no limit.
-     * @return an event, null after timeout, wakeup or close, or {@link #GIVE_UP}.
-     * @throws InterruptedException when interrupted (the reactor reads again).
+     * @return an event, null after timeout, wakeup or close, or {@link #GIVE_UP}; on every answer but an
+     *         event (and on interrupt) the caller must hand reading back to the reactor.
+     * @throws InterruptedException when interrupted.
      */
     Object await(final TcpCompletionQueue[] queues, final long timeoutNs) throws InterruptedException
     {
@@ -79,7 +79,6 @@ final class DirectWait
         final long deadline = timeoutNs < 0 ? 0 : System.nanoTime() + timeoutNs;
         waiter = Thread.currentThread();
         events.waker(wake);
-        Object result = GIVE_UP;
         try
         {
             while (true)
@@ -88,12 +87,11 @@ final class DirectWait
                 TcpCompletionQueue event = events.poll(ended);
                 if (null != event || ended[0])
                 {
-                    result = event;
-                    return result;
+                    return event;
                 }
                 for (int i = 0; i < n; i++)
                 {
-                    if (!connections[i].progressFromWaiter())
+                    if (!connections[i].progressFromPoller())
                     {
                         return GIVE_UP;
                     }
@@ -101,8 +99,7 @@ final class DirectWait
                 event = events.poll(ended);
                 if (null != event || ended[0])
                 {
-                    result = event;
-                    return result;
+                    return event;
                 }
                 for (int i = 0; i < n; i++)
                 {
@@ -114,7 +111,6 @@ final class DirectWait
                     final long leftNs = deadline - System.nanoTime();
                     if (leftNs <= 0)
                     {
-                        result = null;
                         return null;
                     }
                     waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs + 999_999));
@@ -143,14 +139,6 @@ final class DirectWait
         {
             events.waker(null);
             waiter = null;
-            if (null == result || GIVE_UP == result)
-            {
-                // Not returning to poll (or parking from now on): the reactor must read again.
-                for (int i = 0; i < n; i++)
-                {
-                    connections[i].pollerLeaving();
-                }
-            }
             for (int i = 0; i < n; i++)
             {
                 connections[i] = null;
@@ -227,12 +215,9 @@ final class DirectWait
             }
             return sel;
         }
-        catch (final ClosedChannelException | ClosedSelectorException | CancelledKeyException e)
+        catch (final IOException | ClosedSelectorException | CancelledKeyException e)
         {
-            return null;
-        }
-        catch (final IOException e)
-        {
+            // IOException includes the ClosedChannelException of a socket closed meanwhile.
             return null;
         }
     }

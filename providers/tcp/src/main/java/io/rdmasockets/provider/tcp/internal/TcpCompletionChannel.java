@@ -65,8 +65,7 @@ final class TcpCompletionChannel implements CompletionChannel
     @Override
     public CompletionQueue awaitEvent(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        final DirectWait d = direct;
-        if (null == d || Thread.currentThread().isVirtual())
+        if (!readsWhileWaiting())
         {
             // A virtual thread parks, so it never blocks its carrier in a selector (its requestNotify, not
             // ...BeforeAwait, handed reading back).
@@ -75,17 +74,23 @@ final class TcpCompletionChannel implements CompletionChannel
         long timeoutNs = timeout < 0 ? -1 : unit.toNanos(timeout);
         // A platform thread reads the sockets it waits for itself: one wake-up per message, as a kernel
         // socket's. One at a time; others park.
-        if (0 != timeoutNs && d.lock().tryLock())
+        if (0 != timeoutNs && direct.lock().tryLock())
         {
             final long startNs = System.nanoTime();
-            final Object r;
+            Object r = DirectWait.GIVE_UP;
             try
             {
-                r = d.await(queues, timeoutNs);
+                r = direct.await(queues, timeoutNs);
             }
             finally
             {
-                d.lock().unlock();
+                direct.lock().unlock();
+                if (null == r || DirectWait.GIVE_UP == r)
+                {
+                    // Timed out, woken, interrupted or giving up: nobody reads these sockets until the
+                    // application polls again, so the reactor must.
+                    handReadingBack();
+                }
             }
             if (DirectWait.GIVE_UP != r)
             {
@@ -96,12 +101,20 @@ final class TcpCompletionChannel implements CompletionChannel
                 timeoutNs = Math.max(0, timeoutNs - (System.nanoTime() - startNs));
             }
         }
-        // Parking: requestNotifyBeforeAwait left reading to this wait, so the reactor reads from now on.
+        else
+        {
+            // Parking: requestNotifyBeforeAwait left reading to this wait, so the reactor reads from now on.
+            handReadingBack();
+        }
+        return events.await(timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void handReadingBack()
+    {
         for (final TcpCompletionQueue q : queues)
         {
             q.handReadingBack();
         }
-        return events.await(timeoutNs, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -193,19 +193,14 @@ final class TcpConnection extends ReactorHandler
         return !closed.get();
     }
 
-    /** From a thread busy-polling a completion queue this connection feeds. */
-    void progressFromPoller()
-    {
-        inbound.fromPoller();
-    }
-
     /**
-     * From a thread blocked on a completion channel this connection's queue feeds, its socket readable.
+     * From a thread busy-polling a completion queue this connection feeds, or blocked on a completion channel
+     * it feeds ({@link DirectWait}) with its socket readable.
      *
-     * @return false when the socket is not this thread's to read (stalled for a receive, closed): it must
-     *         leave reading to the reactor and wait for the event.
+     * @return false when the socket is not this thread's to read (stalled for a receive, closed): a blocked
+     *         waiter must leave reading to the reactor and wait for the event.
      */
-    boolean progressFromWaiter()
+    boolean progressFromPoller()
     {
         return inbound.fromPoller();
     }

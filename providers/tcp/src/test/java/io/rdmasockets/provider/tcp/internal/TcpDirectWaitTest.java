@@ -28,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * A platform thread blocked on a completion channel reads the sockets of the connections feeding it itself
  * ({@link DirectWait}), and whenever it stops waiting there without an event (interrupt, wakeup, timeout, a
  * stream stalled for a receive) the reactor reads again: a message then still arrives with nobody polling.
+ *
+ * <p>The poller grace is raised to a minute here: otherwise the reactor takes reading back 2 ms after the
+ * last poll whatever the wait did, and no test could tell a missing hand-back.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpDirectWaitTest
@@ -41,6 +44,8 @@ class TcpDirectWaitTest
     @BeforeEach
     void connect() throws Exception
     {
+        // Read when each connection's inbound side is made.
+        System.setProperty(TcpConfiguration.POLLER_GRACE_PROP_NAME, Long.toString(TimeUnit.MINUTES.toMicros(1)));
         pair = RcPair.connect(new TcpVerbsProvider(), InetAddress.getLoopbackAddress(),
             PairSpec.defaults().queueDepth(16, 16));
         src = pair.client.registerFilled(64, Access.LOCAL_WRITE, 5);
@@ -50,6 +55,7 @@ class TcpDirectWaitTest
     @AfterEach
     void close()
     {
+        System.clearProperty(TcpConfiguration.POLLER_GRACE_PROP_NAME);
         pair.close();
     }
 
@@ -89,11 +95,31 @@ class TcpDirectWaitTest
         return result;
     }
 
-    /** Only the reactor can deliver to a virtual thread (it parks): proves that reading was handed back. */
+    /**
+     * Only the reactor can deliver to a virtual thread (it parks). Armed with plain {@code requestNotify},
+     * which hands reading back itself: the normal way to block after polling.
+     */
     private void assertReactorDelivers() throws Exception
     {
         postReceive();
         assertEquals(0, pair.server.recvCq.requestNotify(false));
+        assertParkedWaiterGetsTheMessage();
+    }
+
+    /**
+     * Proves that the direct wait that just ended handed reading back: armed with {@code requestNotifyBeforeAwait}
+     * (no hand-back) on this platform thread, a parked virtual thread gets the message only if the reactor
+     * reads again, and with the long grace nothing else makes it.
+     */
+    private void assertReadingWasHandedBack() throws Exception
+    {
+        postReceive();
+        assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
+        assertParkedWaiterGetsTheMessage();
+    }
+
+    private void assertParkedWaiterGetsTheMessage() throws Exception
+    {
         final Thread[] t = new Thread[1];
         final CompletableFuture<CompletionQueue> parked = waitOn(pair.server.completionChannel, true, -1, t);
         Thread.sleep(QUIET_MS);
@@ -103,17 +129,33 @@ class TcpDirectWaitTest
         pair.server.awaitRecvCompletion();
     }
 
+    /** Arms the receive queue and starts a platform thread waiting on the channel with no limit. */
+    private CompletableFuture<CompletionQueue> blockDirectWaiter(final Thread[] thread) throws Exception
+    {
+        return blockDirectWaiter(thread, -1);
+    }
+
+    /** ... or for {@code timeoutMs} (more than {@link #QUIET_MS}); asserts that it reads the socket. */
+    private CompletableFuture<CompletionQueue> blockDirectWaiter(final Thread[] thread, final long timeoutMs)
+        throws Exception
+    {
+        assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
+        final CompletableFuture<CompletionQueue> waiter =
+            waitOn(pair.server.completionChannel, false, timeoutMs, thread);
+        Thread.sleep(QUIET_MS);
+        assertFalse(waiter.isDone(), "blocked until the message");
+        assertTrue(serverConnection().inbound().describe().contains("poller=direct-waiter"),
+            "the waiter took reading: " + serverConnection().inbound().describe());
+        return waiter;
+    }
+
     @Test
     void shouldReadTheMessageOnTheBlockedThread() throws Exception
     {
         for (int i = 0; i < 3; i++)
         {
             postReceive();
-            assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
-            final Thread[] t = new Thread[1];
-            final CompletableFuture<CompletionQueue> waiter = waitOn(pair.server.completionChannel, false, -1, t);
-            Thread.sleep(QUIET_MS);
-            assertFalse(waiter.isDone(), "blocked until the message");
+            final CompletableFuture<CompletionQueue> waiter = blockDirectWaiter(new Thread[1]);
             send();
             assertSame(pair.server.recvCq, waiter.get(10, TimeUnit.SECONDS));
             final String inbound = serverConnection().inbound().describe();
@@ -127,32 +169,28 @@ class TcpDirectWaitTest
     @Test
     void shouldHandReadingBackWhenInterrupted() throws Exception
     {
-        assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
         final Thread[] t = new Thread[1];
-        final CompletableFuture<CompletionQueue> waiter = waitOn(pair.server.completionChannel, false, -1, t);
-        Thread.sleep(QUIET_MS);
+        final CompletableFuture<CompletionQueue> waiter = blockDirectWaiter(t);
         t[0].interrupt();
         final ExecutionException e = assertThrows(ExecutionException.class, () -> waiter.get(5, TimeUnit.SECONDS));
         assertInstanceOf(InterruptedException.class, e.getCause());
-        assertReactorDelivers();
+        assertReadingWasHandedBack();
     }
 
     @Test
     void shouldHandReadingBackWhenWokenOrTimedOut() throws Exception
     {
-        assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
         final Thread[] t = new Thread[1];
-        final CompletableFuture<CompletionQueue> woken = waitOn(pair.server.completionChannel, false, -1, t);
-        Thread.sleep(QUIET_MS);
+        final CompletableFuture<CompletionQueue> woken = blockDirectWaiter(t);
         pair.server.completionChannel.wakeup();
         assertNull(woken.get(5, TimeUnit.SECONDS), "a wakeup ends the wait");
-        assertReactorDelivers();
+        assertReadingWasHandedBack();
 
-        assertEquals(0, pair.server.recvCq.requestNotifyBeforeAwait(false));
         final long start = System.nanoTime();
-        assertNull(waitOn(pair.server.completionChannel, false, 200, t).get(5, TimeUnit.SECONDS), "timed out");
-        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150), "waited its timeout");
-        assertReactorDelivers();
+        final CompletableFuture<CompletionQueue> timed = blockDirectWaiter(t, 3 * QUIET_MS);
+        assertNull(timed.get(5, TimeUnit.SECONDS), "timed out");
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(3 * QUIET_MS - 50), "waited its timeout");
+        assertReadingWasHandedBack();
     }
 
     /** A blocked wait that reads the socket itself allocates nothing per message in steady state. */

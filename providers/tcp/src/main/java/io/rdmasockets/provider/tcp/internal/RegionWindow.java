@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  * segment's view allocates nothing in the JDK; the window's duplicate is made only when the region changes.
  *
  * <p>The writer does not do the same: a gathering write (header and payload) allocates per call in JDK
- * NIO for segment-backed buffers, and a second write for the header alone cost more than the copy it saves
- * (64 KiB bandwidth 0.62x of JDK sockets against 0.77x with the copy, 2026-12-07).
+ * NIO for segment-backed buffers and, tried anyway, was no faster than the copy (64 KiB bandwidth 0.59x and
+ * 0.65x of JDK sockets against 0.60x and 0.73x, 2026-12-07); a second write for the header alone cost more
+ * than the copy it saves (0.62x against 0.77x).
  *
  * <p>Not thread-safe. The caller holds the region with {@link TcpMemoryRegion#acquire()} while the window
  * is in use.

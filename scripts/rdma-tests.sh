@@ -42,16 +42,20 @@ base=io.rdmasockets.provider.ibverbs
 # The module whose tests run in the guest, and JVM options of the JUnit run.
 module=providers/native
 junit_opts=""
+# The conformance suites' wakeup tests must not be rescued by wake_up_interval's 500 ms backstop
+# (the tcp provider's module runs them so too).
+no_backstop="-Drdmasockets.rsocket.config.dir=testsuite/config/no-wake-up-backstop"
 selectors=()
 # What scripts/guest-stream.sh runs after the JUnit tests (nothing: only JUnit).
 stream_modes=()
 case "${1:-all}" in
     all)     selectors=(--select-package "$base") ;;
     verbs)   selectors=(--select-package "$base.conformance.verbs") ;;
-    rsocket) selectors=(--select-package "$base.conformance.rsocket") ;;
+    rsocket) selectors=(--select-package "$base.conformance.rsocket"); junit_opts=$no_backstop ;;
     unit)    selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest") ;;
     suites)  selectors=(--select-package "$base.internal" --select-class "$base.NativeVerbsProviderTest"
-                 --select-package "$base.conformance.verbs" --select-package "$base.conformance.rsocket") ;;
+                 --select-package "$base.conformance.verbs" --select-package "$base.conformance.rsocket")
+             junit_opts=$no_backstop ;;
     interop) selectors=(--select-package "$base.interop"); stream_modes=(matrix dead) ;;
     iomap)   selectors=(--select-class "$base.interop.RiomapInteropTest"); stream_modes=(iostream iobench) ;;
     nio)     module=tools; selectors=(--select-class io.rdmasockets.tools.run.RunCommandTest)

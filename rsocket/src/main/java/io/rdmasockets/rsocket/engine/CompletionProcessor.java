@@ -57,6 +57,13 @@ final class CompletionProcessor
 
     private int unackedEvents;
     private volatile boolean cqArmed;
+    /**
+     * A thread sleeps (or is about to) in {@link #awaitCqEvent}: set with both locks held before it lets go of
+     * the state lock, cleared with the wait lock held. A poll that takes completions meanwhile wakes it: they
+     * may be the ones it waits for, and their events may never reach it (they came while the queue was not
+     * armed, and the thread that armed it since then is queued behind the sleeper on the wait lock).
+     */
+    private volatile boolean waiterAsleep;
 
     CompletionProcessor(final DataPath path, final long pollingTimeUs, final long wakeUpIntervalMs)
     {
@@ -281,6 +288,7 @@ final class CompletionProcessor
                 {
                     control.updateCredits();
                     waitLock.lock();
+                    waiterAsleep = true;
                     stateLock.unlock();
                     try
                     {
@@ -288,6 +296,7 @@ final class CompletionProcessor
                     }
                     finally
                     {
+                        waiterAsleep = false;
                         waitLock.unlock();
                         stateLock.lock();
                     }
@@ -353,13 +362,22 @@ final class CompletionProcessor
         };
     }
 
-    /** {@code rs_poll_cq}, in batches; called with the state lock held. */
+    /**
+     * {@code rs_poll_cq}, in batches; called with the state lock held. Unlike C it wakes a thread asleep in
+     * {@link #awaitCqEvent} when it takes completions ({@link #waiterAsleep}): they may be what that thread
+     * waits for, while their events woke another thread or never fired. Without it a reader and a writer of
+     * one socket slept until the wake-up interval, each behind the other (500 ms stalls; hangs with a
+     * minute's interval in {@code RdmaSocketConformance.shouldRoundTripStreamsWithChecksums}). C's
+     * {@code rs_process_cq} has the same shape, and its wait no time limit.
+     */
     int pollCq()
     {
         int received = 0;
         int n;
+        boolean took = false;
         while ((n = ep.cq.poll(wcs)) > 0)
         {
+            took = true;
             path.activity++;
             for (int i = 0; i < n; i++)
             {
@@ -376,6 +394,10 @@ final class CompletionProcessor
                     onSendCompletion(i);
                 }
             }
+        }
+        if (took && waiterAsleep)
+        {
+            ep.channel.wakeup();
         }
         if (0 != (socket.state & CONNECTED))
         {

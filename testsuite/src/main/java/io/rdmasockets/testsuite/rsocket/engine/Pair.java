@@ -13,7 +13,23 @@ import java.util.function.BooleanSupplier;
 /** A connected pair over the provider under test, and helpers the engine suites share. */
 final class Pair implements AutoCloseable
 {
-    static final RsocketConfig CONFIG = RsocketConfig.defaults();
+    /**
+     * C's defaults but a minute's {@code wake_up_interval}: the interval bounds every blocked wait as a
+     * backstop, and at 500 ms it would rescue within a test's limit a wakeup the engine failed to send, so
+     * a test of "close (or the peer) wakes a blocked call" could not fail.
+     */
+    static final RsocketConfig CONFIG = withoutWakeUpBackstop(RsocketConfig.defaults());
+
+    /** Minutes, not a second: longer than any test's own limit for a wakeup. */
+    static final int NO_BACKSTOP_WAKE_UP_INTERVAL_MS = 60_000;
+
+    /** @return {@code c} with a {@code wake_up_interval} no test deadline reaches. */
+    static RsocketConfig withoutWakeUpBackstop(final RsocketConfig c)
+    {
+        return new RsocketConfig(c.memDefault(), c.wmemDefault(), c.sqSizeDefault(), c.rqSizeDefault(),
+            c.inlineDefault(), c.iomapSize(), c.pollingTimeUs(), NO_BACKSTOP_WAKE_UP_INTERVAL_MS, c.source(),
+            c.problems());
+    }
 
     final StreamRsocket listener;
     final StreamRsocket client;

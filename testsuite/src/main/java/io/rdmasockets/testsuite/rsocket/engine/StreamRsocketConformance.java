@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class StreamRsocketConformance extends AbstractVerbsTest
 {
-    private final RsocketConfig config = RsocketConfig.defaults();
+    private final RsocketConfig config = Pair.CONFIG;
     private StreamRsocket listener;
     private StreamRsocket client;
     private StreamRsocket server;
@@ -198,21 +198,32 @@ public abstract class StreamRsocketConformance extends AbstractVerbsTest
         final MemorySegment big = MemorySegment.ofArray(new byte[1 << 20]);
         final java.util.List<CompletableFuture<Void>> callers = new java.util.ArrayList<>();
         final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.List<Runnable> ops = java.util.List.of(
+        final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        // The data calls and shutdown must fail once close returned; poll and available only must not crash.
+        final java.util.List<java.util.function.IntSupplier> failAfterClose = java.util.List.of(
             () -> client.send(big, 0, (int)big.byteSize(), 0),
             () -> client.send(big, 0, 100, StreamRsocket.MSG_DONTWAIT),
             () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, 0),
             () -> client.recv(MemorySegment.ofArray(new byte[64]), 0, 64, StreamRsocket.MSG_DONTWAIT),
-            client::pollEvents,
-            client::available,
             () -> client.shutdown(StreamRsocket.SHUT_WR));
-        for (final Runnable op : ops)
+        final java.util.List<java.util.function.IntSupplier> ops = new java.util.ArrayList<>(failAfterClose);
+        ops.add(client::pollEvents);
+        ops.add(() -> (int)client.available());
+        final java.util.Map<Integer, Integer> afterClose = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < ops.size(); i++)
         {
+            final int index = i;
+            final java.util.function.IntSupplier op = ops.get(i);
             callers.add(CompletableFuture.runAsync(() ->
             {
                 while (!stop.get())
                 {
-                    op.run();
+                    final boolean started = closed.get();
+                    final int r = op.getAsInt();
+                    if (started)
+                    {
+                        afterClose.putIfAbsent(index, r);
+                    }
                 }
             }, platform));
         }
@@ -227,6 +238,13 @@ public abstract class StreamRsocketConformance extends AbstractVerbsTest
         }, platform));
         Thread.sleep(rep.getCurrentRepetition() % 5);
         client.close();
+        closed.set(true);
+        // Let every caller start at least one call after close, unless it is stuck in one from before.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (afterClose.size() < ops.size() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
         stop.set(true);
         try
         {
@@ -238,6 +256,12 @@ public abstract class StreamRsocketConformance extends AbstractVerbsTest
         finally
         {
             platform.shutdownNow();
+        }
+        assertEquals(ops.size(), afterClose.size(), "every caller called again after close: " + afterClose);
+        for (int i = 0; i < failAfterClose.size(); i++)
+        {
+            final int r = afterClose.get(i);
+            assertTrue(r < 0, "call " + i + " after close returned " + r + ", not a negative errno");
         }
     }
 

@@ -75,6 +75,7 @@ class RdmaSelectorProviderTest
         assertTrue(toKernel.toString().contains("kernel"));
 
         final int[] echoed = new int[2];
+        final ByteBuffer[] echoes = new ByteBuffer[2];
         final byte[] message = "hello over two stacks".getBytes();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while ((echoed[0] < message.length || echoed[1] < message.length) && System.nanoTime() < deadline)
@@ -124,12 +125,17 @@ class RdmaSelectorProviderTest
                     else if (n > 0)
                     {
                         echoed[c == toRsocket ? 0 : 1] = b.position();
+                        echoes[c == toRsocket ? 0 : 1] = b;
                     }
                 }
             }
             selector.selectedKeys().clear();
         }
         assertArrayEquals(new int[] {message.length, message.length}, echoed);
+        for (final ByteBuffer echo : echoes)
+        {
+            assertArrayEquals(message, java.util.Arrays.copyOf(echo.array(), echo.position()), "the bytes echoed");
+        }
         assertTrue(StreamRsocket.openSockets() >= before + 3, "listener, client and accepted socket are rsockets");
     }
 

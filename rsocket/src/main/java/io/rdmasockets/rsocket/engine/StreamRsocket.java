@@ -692,6 +692,11 @@ public final class StreamRsocket implements AutoCloseable
         {
             return -Errno.EINVAL.code();
         }
+        if (0 != (state & CLOSED))
+        {
+            // Before the DISCONNECTED or ERROR a late event may add to a closed socket's state: rclose freed it.
+            return -Errno.EBADF.code();
+        }
         final DataPath d = data;
         if (null == d || 0 == (state & CONNECTED))
         {

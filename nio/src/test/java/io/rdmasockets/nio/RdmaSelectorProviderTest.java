@@ -236,42 +236,71 @@ class RdmaSelectorProviderTest
         final SocketChannel accepted = track(server.accept());
         assertEquals(client.getLocalAddress(), accepted.getRemoteAddress());
 
+        // Both directions at once: each channel is read by one thread while another writes it.
         final int size = 3 << 20;
-        final Thread writer = Thread.ofPlatform().start(() ->
+        final java.util.concurrent.Executor platform = r -> Thread.ofPlatform().daemon().start(r);
+        final java.util.concurrent.CompletableFuture<Void> up =
+            java.util.concurrent.CompletableFuture.runAsync(() -> writePattern(client, size, 31), platform);
+        final java.util.concurrent.CompletableFuture<Void> down =
+            java.util.concurrent.CompletableFuture.runAsync(() -> writePattern(accepted, size, 17), platform);
+        final java.util.concurrent.CompletableFuture<Integer> atServer =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> readPattern(accepted, 31), platform);
+        final java.util.concurrent.CompletableFuture<Integer> atClient =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> readPattern(client, 17), platform);
+        up.get(30, TimeUnit.SECONDS);
+        down.get(30, TimeUnit.SECONDS);
+        assertEquals(size, atServer.get(30, TimeUnit.SECONDS), "client to server");
+        assertEquals(size, atClient.get(30, TimeUnit.SECONDS), "server to client");
+    }
+
+    /** Writes {@code size} bytes of {@code (byte)(i * mul)}, then shuts the output down. */
+    private static void writePattern(final SocketChannel channel, final int size, final int mul)
+    {
+        final ByteBuffer b = ByteBuffer.allocateDirect(size);
+        for (int i = 0; i < size; i++)
         {
-            final ByteBuffer b = ByteBuffer.allocateDirect(size);
-            for (int i = 0; i < size; i++)
+            b.put(i, (byte)(i * mul));
+        }
+        try
+        {
+            while (b.hasRemaining())
             {
-                b.put(i, (byte)(i * 31));
+                channel.write(b);
             }
-            try
-            {
-                while (b.hasRemaining())
-                {
-                    client.write(b);
-                }
-                client.shutdownOutput();
-            }
-            catch (final IOException e)
-            {
-                throw new RuntimeException(e);
-            }
-        });
+            channel.shutdownOutput();
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** @return the bytes read until end of stream, each checked against {@link #writePattern}'s. */
+    private static int readPattern(final SocketChannel channel, final int mul)
+    {
         final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         int total = 0;
         int n;
-        while ((n = accepted.read(in)) >= 0)
+        try
         {
-            in.flip();
-            for (int i = 0; i < n; i++)
+            while ((n = channel.read(in)) >= 0)
             {
-                assertEquals((byte)((total + i) * 31), in.get(i), "byte " + (total + i));
+                for (int i = 0; i < n; i++)
+                {
+                    if ((byte)((total + i) * mul) != in.get(i))
+                    {
+                        throw new AssertionError("byte " + (total + i) + " differs");
+                    }
+                }
+                total += n;
+                in.clear();
             }
-            total += n;
-            in.clear();
         }
-        writer.join();
-        assertEquals(size, total);
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return total;
     }
 
     @Test

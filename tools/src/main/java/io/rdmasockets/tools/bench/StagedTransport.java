@@ -22,11 +22,28 @@ import java.net.InetSocketAddress;
 final class StagedTransport implements Transport
 {
     private final Transport socket;
+    /** Ring bytes, or 0 for the socket buffer option's size. */
+    private final int ringSize;
 
-    /** @param socket the transport whose connections get the rings. */
+    /** @param socket the transport whose connections get the rings, as large as the socket buffer option. */
     StagedTransport(final Transport socket)
     {
+        this(socket, 0);
+    }
+
+    /**
+     * @param socket   the transport whose connections get the rings.
+     * @param ringSize ring bytes (at least 4096), whatever the socket buffers; 0 for the buffer option's size.
+     */
+    StagedTransport(final Transport socket, final int ringSize)
+    {
         this.socket = socket;
+        this.ringSize = ringSize;
+    }
+
+    private int ringSize(final Options options)
+    {
+        return 0 == ringSize ? options.bufferSize() : ringSize;
     }
 
     @Override
@@ -44,7 +61,7 @@ final class StagedTransport implements Transport
             @Override
             public Connection accept(final Options options, final long timeoutMs) throws IOException
             {
-                return new Staged(listener.accept(options, timeoutMs), options.bufferSize());
+                return new Staged(listener.accept(options, timeoutMs), ringSize(options));
             }
 
             @Override
@@ -65,7 +82,7 @@ final class StagedTransport implements Transport
     public Connection connect(final InetSocketAddress remote, final InetSocketAddress local, final Options options,
         final long timeoutMs) throws IOException
     {
-        return new Staged(socket.connect(remote, local, options, timeoutMs), options.bufferSize());
+        return new Staged(socket.connect(remote, local, options, timeoutMs), ringSize(options));
     }
 
     /** One connection with its two rings. */

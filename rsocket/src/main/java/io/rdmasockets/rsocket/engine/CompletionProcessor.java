@@ -59,9 +59,7 @@ final class CompletionProcessor
     private volatile boolean cqArmed;
     /**
      * A thread sleeps (or is about to) in {@link #awaitCqEvent}: set with both locks held before it lets go of
-     * the state lock, cleared with the wait lock held. A poll that takes completions meanwhile wakes it: they
-     * may be the ones it waits for, and their events may never reach it (they came while the queue was not
-     * armed, and the thread that armed it since then is queued behind the sleeper on the wait lock).
+     * the state lock, so every later poll sees it; cleared with the wait lock held. See {@link #pollCq}.
      */
     private volatile boolean waiterAsleep;
 

@@ -694,7 +694,7 @@ public final class StreamRsocket implements AutoCloseable
         }
         if (0 != (state & CLOSED))
         {
-            // Before the DISCONNECTED or ERROR a late event may add to a closed socket's state: rclose freed it.
+            // rclose freed it (C: EBADF); the test below would answer 0 as for a disconnected socket.
             return -Errno.EBADF.code();
         }
         final DataPath d = data;
@@ -745,6 +745,9 @@ public final class StreamRsocket implements AutoCloseable
             d.sendLock().lock();
             d.recvLock().lock();
             d.stateLock().lock();
+            // Again under the state lock: a racing call's read-modify-write of the state (a shutdown, a
+            // failure) may have overwritten the first, and a closed socket must stay closed.
+            state = CLOSED;
         }
         try
         {
